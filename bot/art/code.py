@@ -1,0 +1,200 @@
+"""Replay codes: one short, copy-friendly string that fully determines a painting.
+
+Format (version 1), all lowercase, read case-insensitively:
+
+    1-<seed>[-<tokens>]        e.g.  1-3zk8q2   1-3zk8q2-d16w32as   1-7a-ut3m0.01s1920x1080
+
+`<seed>` is the seed in Crockford base32 (digits and letters without i, l, o, u; when read,
+o means 0 and i, l mean 1). `<tokens>` lists only the parameters that differ from the defaults,
+each a key letter and a value, in this order:
+
+    d<layers> w<width> f<floor> a<act> n<std>|u<range>|t b r z<zdim> p m<zoom> c<cx>,<cy> g|h s<w>x<h>
+
+f: halving schedule down to floor; a: activation (t tanh, s sin, r relu, m sigmoid, p softplus,
+g gaussian, x mix); n: normal init with std; u: uniform init in +-range; t: PyTorch's default init;
+b: biases on every hidden layer; r: radius input; z: latent inputs; p: raw pixel coordinates;
+m: zoom; c: centre; g: black and white; h: hsv colour; s: size in pixels.
+A bare integer is read as the default recipe with that seed.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from bot.art.recipe import Recipe
+from bot.errors import CodeError, RecipeError
+
+VERSION = "1"
+BASE32 = "0123456789abcdefghjkmnpqrstvwxyz"
+_CONFUSABLE = str.maketrans({"o": "0", "i": "1", "l": "1"})
+ACT_LETTERS = {
+    "tanh": "t", "sin": "s", "relu": "r", "sigmoid": "m",
+    "softplus": "p", "gaussian": "g", "mix": "x",
+}  # fmt: skip
+_LETTER_ACTS = {v: k for k, v in ACT_LETTERS.items()}
+_TOKEN = re.compile(r"a[a-z]|[a-z][0-9.,x-]*")
+_TOKENS = re.compile(rf"(?:{_TOKEN.pattern})+")
+_DEFAULT = Recipe()
+EXAMPLE = "1-3zk8q2-d16w32as"
+MAX_CODE = 80  # every valid recipe's code fits, with room for a button-id prefix
+MAX_INPUT = 200  # what we bother reading: codes plus stray whitespace and quotes
+
+
+# --- numbers -----------------------------------------------------------------------------------
+def encode_seed(seed: int) -> str:
+    digits = ""
+    while True:
+        seed, rem = divmod(seed, 32)
+        digits = BASE32[rem] + digits
+        if seed == 0:
+            return digits
+
+
+def decode_seed(text: str) -> int:
+    text = text.translate(_CONFUSABLE)
+    if not text or any(ch not in BASE32 for ch in text):
+        raise CodeError(f"the seed part {text!r} of the replay code is not valid base32")
+    value = 0
+    for ch in text:
+        value = value * 32 + BASE32.index(ch)
+    return value
+
+
+def fmt_float(x: float) -> str:
+    """Positional decimal, no exponent, no trailing zeros: 0.01 -> '0.01', 100.0 -> '100'."""
+    text = format(Decimal(repr(x)).normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
+# --- format ------------------------------------------------------------------------------------
+def format_code(r: Recipe) -> str:
+    """The canonical replay code of a recipe."""
+    tokens = "".join(_tokens(r))
+    head = f"{VERSION}-{encode_seed(r.seed)}"
+    return f"{head}-{tokens}" if tokens else head
+
+
+def _tokens(r: Recipe):
+    d = _DEFAULT
+    if r.layers != d.layers:
+        yield f"d{r.layers}"
+    if r.width != d.width:
+        yield f"w{r.width}"
+    if r.schedule == "halving":
+        yield f"f{r.floor}"
+    if r.activation != d.activation:
+        yield "a" + ACT_LETTERS[r.activation]
+    if r.init == "normal" and r.std != d.std:
+        yield "n" + fmt_float(r.std)
+    elif r.init == "uniform":
+        yield "u" + fmt_float(r.range)
+    elif r.init == "default":
+        yield "t"
+    if r.hidden_bias:
+        yield "b"
+    if r.inputs == "xyr":
+        yield "r"
+    if r.zdim:
+        yield f"z{r.zdim}"
+    if r.coords == "raw":
+        yield "p"
+    if r.zoom != d.zoom:
+        yield "m" + fmt_float(r.zoom)
+    if (r.cx, r.cy) != (d.cx, d.cy):
+        yield f"c{fmt_float(r.cx)},{fmt_float(r.cy)}"
+    if r.color != "rgb":
+        yield {"bw": "g", "hsv": "h"}[r.color]
+    if (r.w, r.h) != (d.w, d.h):
+        yield f"s{r.w}x{r.h}"
+
+
+# --- parse -------------------------------------------------------------------------------------
+def parse_code(text: str) -> Recipe:
+    """Read a replay code (or a bare integer seed); any bad input raises CodeError."""
+    if not isinstance(text, str):
+        raise CodeError("a replay code must be text")
+    if len(text) > MAX_INPUT:
+        raise CodeError(f"a replay code is at most {MAX_CODE} characters; this is {len(text)}")
+    code = text.strip().strip("`'\"").strip().lower()
+    if code.isdigit():
+        return _build({"seed": int(code)}, text)
+    parts = code.split("-", 2)
+    if len(parts) < 2 or parts[0] != VERSION:
+        raise CodeError(f"{_short(text)} is not a replay code (they look like {EXAMPLE})")
+    params: dict[str, object] = {"seed": decode_seed(parts[1])}
+    if len(parts) == 3:
+        params.update(_parse_tokens(parts[2]))
+    return _build(params, text)
+
+
+def _build(params: dict[str, object], text: str) -> Recipe:
+    try:
+        return Recipe(**params)
+    except RecipeError as e:
+        raise CodeError(f"replay code {_short(text)}: {e}") from None
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _parse_tokens(text: str) -> dict[str, object]:
+    if _TOKENS.fullmatch(text) is None:
+        raise CodeError(f"the part {text!r} of the replay code cannot be read")
+    params: dict[str, object] = {}
+    seen: set[str] = set()
+    for match in _TOKEN.finditer(text):
+        key, value = match.group()[0], match.group()[1:]
+        if key in seen:
+            raise CodeError(f"the replay code sets {key!r} twice")
+        seen.add(key)
+        params.update(_read_token(key, value))
+    return params
+
+
+def _num(key: str, value: str, kind: type) -> int | float:
+    try:
+        return kind(value)
+    except ValueError:
+        raise CodeError(f"the value {value!r} after {key!r} in the replay code is not a number")
+
+
+_INT_KEYS = {"d": "layers", "w": "width", "z": "zdim"}
+_FLAGS = {
+    "t": {"init": "default"}, "b": {"hidden_bias": True}, "r": {"inputs": "xyr"},
+    "p": {"coords": "raw"}, "g": {"color": "bw"}, "h": {"color": "hsv"},
+}  # fmt: skip
+
+
+def _read_token(key: str, value: str) -> dict[str, object]:
+    if key in _FLAGS:
+        if value:
+            raise CodeError(f"{key!r} in the replay code takes no value (got {value!r})")
+        return _FLAGS[key]
+    if key == "a":
+        if value not in _LETTER_ACTS:
+            raise CodeError(f"unknown activation letter {value!r} in the replay code")
+        return {"activation": _LETTER_ACTS[value]}
+    if key in _INT_KEYS:
+        return {_INT_KEYS[key]: _num(key, value, int)}
+    if key == "f":
+        return {"schedule": "halving", "floor": _num(key, value, int)}
+    if key == "n":
+        return {"init": "normal", "std": _num(key, value, float)}
+    if key == "u":
+        return {"init": "uniform", "range": _num(key, value, float)}
+    if key == "m":
+        return {"zoom": _num(key, value, float)}
+    if key == "c":
+        return dict(zip(("cx", "cy"), _pair(key, value, ",", float), strict=True))
+    if key == "s":
+        return dict(zip(("w", "h"), _pair(key, value, "x", int), strict=True))
+    raise CodeError(f"unknown part {key!r} in the replay code")
+
+
+def _pair(key: str, value: str, sep: str, kind: type) -> list:
+    items = value.split(sep)
+    if len(items) != 2:
+        raise CodeError(f"{key!r} in the replay code needs two numbers joined by {sep!r}")
+    return [_num(key, item, kind) for item in items]

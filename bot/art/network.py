@@ -1,0 +1,132 @@
+"""The CPPN itself: weights drawn from the recipe's seed, and the forward pass.
+
+Weights are always drawn on the CPU from a torch.Generator seeded by the recipe (never the global
+RNG, never a device RNG), so a replay code means the same network on every machine.
+Shapes: x [N, n_in] (or [B, N, n_in] batched) -> hidden [.., N, width_i] -> out [.., N, n_out].
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+
+from bot.art.recipe import MIXABLE, Recipe
+
+Tensor = torch.Tensor
+
+
+def _gaussian(h: Tensor) -> Tensor:
+    return h.square_().neg_().exp_()
+
+
+ACTIVATION_FNS: dict[str, Callable[[Tensor], Tensor]] = {
+    "tanh": torch.tanh_,
+    "sin": torch.sin_,
+    "relu": torch.relu_,
+    "sigmoid": torch.sigmoid_,
+    "softplus": torch.nn.functional.softplus,
+    "gaussian": _gaussian,
+}
+
+# Independent random streams per seed, so that e.g. switching `mix` on keeps the same weights.
+_STREAM_WEIGHTS, _STREAM_ACTIVATIONS, _STREAM_LATENT = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Network:
+    """Weights of one CPPN (or a stack of B of them, with a leading batch dimension)."""
+
+    weights: tuple[Tensor, ...]  # per layer: [out, in] or [B, out, in]
+    biases: tuple[Tensor | None, ...]  # per layer: [out] or [B, out], or None
+    activations: tuple[str, ...]  # one per hidden layer
+    latent: Tensor  # [zdim] or [B, zdim]
+
+    def to(self, device: torch.device | str) -> Network:
+        move = lambda t: None if t is None else t.to(device)  # noqa: E731
+        return Network(
+            tuple(move(w) for w in self.weights),
+            tuple(move(b) for b in self.biases),
+            self.activations,
+            self.latent.to(device),
+        )
+
+
+def _generator(seed: int, stream: int) -> torch.Generator:
+    return torch.Generator(device="cpu").manual_seed(seed * 16 + stream)
+
+
+def _uniform(shape: tuple[int, ...], bound: float, g: torch.Generator) -> Tensor:
+    return (torch.rand(shape, generator=g) * 2.0 - 1.0) * bound
+
+
+def _draw_weight(shape: tuple[int, int], r: Recipe, g: torch.Generator) -> Tensor:
+    """One weight matrix [out, in] under the recipe's init scheme."""
+    if r.init == "normal":
+        return torch.randn(shape, generator=g) * r.std
+    if r.init == "uniform":
+        return _uniform(shape, r.range, g)
+    return _uniform(shape, 1.0 / math.sqrt(shape[1]), g)  # PyTorch's default: U(+-1/sqrt(fan_in))
+
+
+def _draw_bias(fan_out: int, fan_in: int, g: torch.Generator) -> Tensor:
+    # The article's init touches weights only, so biases keep PyTorch's default under every scheme.
+    return _uniform((fan_out,), 1.0 / math.sqrt(fan_in), g)
+
+
+def layer_activations(r: Recipe) -> tuple[str, ...]:
+    """The activation of each hidden layer; `mix` draws them from the seed."""
+    if r.activation != "mix":
+        return (r.activation,) * r.layers
+    g = _generator(r.seed, _STREAM_ACTIVATIONS)
+    picks = torch.randint(len(MIXABLE), (r.layers,), generator=g).tolist()
+    return tuple(MIXABLE[i] for i in picks)
+
+
+def build_network(r: Recipe) -> Network:
+    """Draw every weight of the recipe's network on the CPU, in a fixed order."""
+    g = _generator(r.seed, _STREAM_WEIGHTS)
+    dims = r.layer_dims()
+    weights = tuple(_draw_weight((fan_out, fan_in), r, g) for fan_in, fan_out in dims)
+    # Biases after all weights: toggling hidden biases leaves the weights as they were.
+    # The first layer always has one (the article's bias=True; otoro's constant input).
+    n_hidden = len(dims) - 1
+    biases: list[Tensor | None] = [None] * len(dims)
+    for i in range(n_hidden):
+        if i == 0 or r.hidden_bias:
+            biases[i] = _draw_bias(dims[i][1], dims[i][0], g)
+    latent = torch.randn((r.zdim,), generator=_generator(r.seed, _STREAM_LATENT))
+    return Network(weights, tuple(biases), layer_activations(r), latent)
+
+
+def stack_networks(nets: list[Network]) -> Network:
+    """Stack networks of one architecture into one with a leading batch dimension."""
+    first = nets[0]
+    if any(n.activations != first.activations for n in nets):
+        raise ValueError("only networks with the same activations can be stacked")
+    stack = lambda ts: None if ts[0] is None else torch.stack(ts)  # noqa: E731
+    return Network(
+        tuple(torch.stack([n.weights[i] for n in nets]) for i in range(len(first.weights))),
+        tuple(stack([n.biases[i] for n in nets]) for i in range(len(first.biases))),
+        first.activations,
+        torch.stack([n.latent for n in nets]),
+    )
+
+
+def _linear(h: Tensor, w: Tensor, b: Tensor | None) -> Tensor:
+    if w.dim() == 2:  # h [N, in] @ w.T [in, out]
+        return h @ w.t() if b is None else torch.addmm(b, h, w.t())
+    wt = w.transpose(1, 2)  # h [B, N, in] @ wt [B, in, out]
+    return torch.bmm(h, wt) if b is None else torch.baddbmm(b.unsqueeze(1), h, wt)
+
+
+def forward(net: Network, x: Tensor) -> Tensor:
+    """Colours in (0, 1) for input points x: [N, n_in] -> [N, n_out] (or batched)."""
+    h = x
+    last = len(net.weights) - 1
+    for i, (w, b) in enumerate(zip(net.weights, net.biases, strict=True)):
+        h = _linear(h, w, b)
+        h = torch.sigmoid_(h) if i == last else ACTIVATION_FNS[net.activations[i]](h)
+    return h

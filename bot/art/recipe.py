@@ -1,0 +1,171 @@
+"""Recipe: every parameter of one painting, validated and bounded.
+
+A recipe plus the renderer fully determines the pixels. Floats are quantised to three significant
+digits on construction, so that a replay code (which writes them out) reads back to the same recipe.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields, replace
+
+from bot.errors import RecipeError
+
+ACTIVATIONS = ("tanh", "sin", "relu", "sigmoid", "softplus", "gaussian", "mix")
+MIXABLE = ACTIVATIONS[:-1]  # what `mix` draws from, one per layer
+INITS = ("normal", "uniform", "default")
+SCHEDULES = ("constant", "halving")
+INPUTS = ("xy", "xyr")
+COORDS = ("norm", "raw")
+COLORS = ("rgb", "bw", "hsv")
+
+MAX_SEED = 2**32 - 1
+MAX_LAYERS = 32
+MAX_WIDTH = 256
+MAX_ZDIM = 8
+MIN_SIDE, MAX_SIDE = 16, 4096
+STD_RANGE = (0.01, 100.0)
+UNIFORM_RANGE = (0.01, 1000.0)
+ZOOM_RANGE = (0.001, 1000.0)
+MAX_CENTRE = 1000.0
+# Multiply-adds per job. 3840x2160 at width 128 with 16 layers needs 2.04e12; that is the largest
+# job the bot must take, so the default budget sits just above it.
+MAX_WORK = 2.5e12
+SIG_DIGITS = 3
+
+
+def quantise(x: float) -> float:
+    """Round to SIG_DIGITS significant digits (the precision a replay code carries)."""
+    return float(f"{x:.{SIG_DIGITS}g}")
+
+
+def _quantise_centre(x: float) -> float:
+    q = quantise(x)
+    return 0.0 if abs(q) < ZOOM_RANGE[0] else q  # below the finest zoom a pan is invisible
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Every parameter of a painting. Defaults are the article's reference network."""
+
+    seed: int = 0
+    layers: int = 9  # hidden layers, each Linear + activation (the article's num_layers)
+    width: int = 16  # neurons in the first hidden layer
+    schedule: str = "constant"  # or "halving": width, width/2, ... down to `floor`
+    floor: int = 4  # smallest layer under the halving schedule
+    activation: str = "tanh"
+    init: str = "normal"
+    std: float = 1.0  # for init=normal
+    range: float = 1.0  # for init=uniform: weights in [-range, +range]
+    hidden_bias: bool = False  # the article has a bias on the first layer only
+    inputs: str = "xy"
+    zdim: int = 0  # latent inputs drawn from the seed
+    coords: str = "norm"
+    zoom: float = 1.0  # coordinates are multiplied by this (the article's x0.01)
+    cx: float = 0.0  # network-input point at the image centre (pan)
+    cy: float = 0.0
+    color: str = "rgb"
+    w: int = 1024
+    h: int = 1024
+
+    def __post_init__(self) -> None:
+        for name in ("std", "range", "zoom", "cx", "cy"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise RecipeError(name, value, "a number")
+            q = _quantise_centre if name in ("cx", "cy") else quantise
+            _set(self, name, q(float(value)))
+        _validate(self)
+
+    # --- derived -------------------------------------------------------------------------------
+    @property
+    def n_inputs(self) -> int:
+        return (2 if self.inputs == "xy" else 3) + self.zdim
+
+    @property
+    def n_outputs(self) -> int:
+        return 1 if self.color == "bw" else 3
+
+    def hidden_widths(self) -> list[int]:
+        """Neurons in each hidden layer, from the first to the last."""
+        if self.schedule == "constant":
+            return [self.width] * self.layers
+        return [max(self.floor, self.width >> i) for i in range(self.layers)]
+
+    def layer_dims(self) -> list[tuple[int, int]]:
+        """(fan_in, fan_out) of every Linear layer, output layer included."""
+        sizes = [self.n_inputs, *self.hidden_widths(), self.n_outputs]
+        return list(zip(sizes[:-1], sizes[1:], strict=True))
+
+    def work(self) -> int:
+        """Multiply-adds to render: pixels x sum of fan_in*fan_out over the layers."""
+        return self.w * self.h * sum(a * b for a, b in self.layer_dims())
+
+    def with_size(self, w: int, h: int) -> Recipe:
+        """The same picture at another resolution."""
+        return replace(self, w=w, h=h)
+
+
+def _set(recipe: Recipe, name: str, value: object) -> None:
+    object.__setattr__(recipe, name, value)  # frozen dataclass: normalise in __post_init__
+
+
+def _check_int(name: str, value: object, lo: int, hi: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise RecipeError(name, value, f"a whole number from {lo} to {hi}")
+
+
+def _check_float(name: str, value: float, lo: float, hi: float) -> None:
+    if not (math.isfinite(value) and lo <= value <= hi):
+        raise RecipeError(name, value, f"a number from {lo:g} to {hi:g}")
+
+
+def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise RecipeError(name, value, "one of " + ", ".join(choices))
+
+
+def _check_unused(r: Recipe, name: str, applies: bool, when: str) -> None:
+    """A parameter that does not apply must stay at its default, so codes stay canonical."""
+    default = next(f.default for f in fields(Recipe) if f.name == name)
+    if not applies and getattr(r, name) != default:
+        raise RecipeError(name, getattr(r, name), f"only applies {when}")
+
+
+def _validate(r: Recipe) -> None:
+    _check_int("seed", r.seed, 0, MAX_SEED)
+    _check_int("layers", r.layers, 0, MAX_LAYERS)
+    _check_int("width", r.width, 1, MAX_WIDTH)
+    _check_choice("schedule", r.schedule, SCHEDULES)
+    _check_int("floor", r.floor, 1, MAX_WIDTH)
+    _check_unused(r, "floor", r.schedule == "halving", "with schedule=halving")
+    _check_choice("activation", r.activation, ACTIVATIONS)
+    _check_choice("init", r.init, INITS)
+    _check_float("std", r.std, *STD_RANGE)
+    _check_unused(r, "std", r.init == "normal", "with init=normal")
+    _check_float("range", r.range, *UNIFORM_RANGE)
+    _check_unused(r, "range", r.init == "uniform", "with init=uniform")
+    if not isinstance(r.hidden_bias, bool):
+        raise RecipeError("hidden_bias", r.hidden_bias, "true or false")
+    _check_choice("inputs", r.inputs, INPUTS)
+    _check_int("zdim", r.zdim, 0, MAX_ZDIM)
+    _check_choice("coords", r.coords, COORDS)
+    _check_float("zoom", r.zoom, *ZOOM_RANGE)
+    _check_float("cx", r.cx, -MAX_CENTRE, MAX_CENTRE)
+    _check_float("cy", r.cy, -MAX_CENTRE, MAX_CENTRE)
+    _check_choice("color", r.color, COLORS)
+    _check_int("w", r.w, MIN_SIDE, MAX_SIDE)
+    _check_int("h", r.h, MIN_SIDE, MAX_SIDE)
+    check_budget(r, MAX_WORK)
+
+
+def check_budget(r: Recipe, limit: float) -> None:
+    """Reject a job whose work (multiply-adds) exceeds `limit`."""
+    work = r.work()
+    if work > limit:
+        raise RecipeError(
+            "work",
+            f"{work / 1e9:,.0f} GMAC",
+            f"at most {limit / 1e9:,.0f} GMAC (pixels x layer sizes); "
+            "use fewer layers, a smaller width or a smaller size",
+        )
