@@ -8,7 +8,7 @@ Format (version 1), all lowercase, read case-insensitively:
 o means 0 and i, l mean 1). `<tokens>` lists only the parameters that differ from the defaults,
 each a key letter and a value, in this order:
 
-    d<layers> w<width> f<floor> a<act> n<std>|u<range>|t b r z<zdim> p m<zoom> c<cx>,<cy> g|h s<w>x<h>
+    d<layers> w<width> f<floor> a<act> n<std>|u<range>|t b r z<zdim> p m<zoom> c<x>,<y> g|h s<w>x<h>
 
 f: halving schedule down to floor; a: activation (t tanh, s sin, r relu, m sigmoid, p softplus,
 g gaussian, x mix); n: normal init with std; u: uniform init in +-range; t: PyTorch's default init;
@@ -157,7 +157,8 @@ def _num(key: str, value: str, kind: type) -> int | float:
     try:
         return kind(value)
     except ValueError:
-        raise CodeError(f"the value {value!r} after {key!r} in the replay code is not a number")
+        msg = f"the value {value!r} after {key!r} in the replay code is not a number"
+        raise CodeError(msg) from None
 
 
 _INT_KEYS = {"d": "layers", "w": "width", "z": "zdim"}

@@ -1,0 +1,188 @@
+"""`cppn-bot` / `python -m bot`: the command line.
+
+paint and replay print the replay code as the last line of stdout; bad input exits with status 2
+and one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import secrets
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.art import recipe as rc
+from bot.art.code import format_code, parse_code
+from bot.art.recipe import Recipe
+from bot.art.render import Progress, Renderer
+from bot.errors import UserError
+
+PROG = "cppn-bot"
+PROGRESS_MIN_PIXELS = 1_000_000  # smaller renders finish before a bar is worth drawing
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a bad argument in one line (and exits 2, as argparse does)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{PROG}: error: {message}\n")
+
+
+def _size(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"size {text!r} is not WIDTHxHEIGHT, e.g. 1920x1080")
+    return int(m.group(1)), int(m.group(2))
+
+
+def _centre(text: str) -> tuple[float, float]:
+    try:
+        x, y = (float(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"centre {text!r} is not X,Y, e.g. 0.1,-0.2") from None
+    return x, y
+
+
+def _add_output(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-o", "--output", type=Path, required=True, help="PNG file to write")
+    p.add_argument("--no-quote", action="store_true", help="paint without a quote")
+    p.add_argument("--device", default="auto", help="auto (cuda if present), cpu or cuda")
+
+
+def _add_paint(sub) -> None:
+    d = Recipe()
+    p = sub.add_parser("paint", help="paint a new picture and print its replay code")
+    p.add_argument("--seed", type=int, help="default: a random seed")
+    p.add_argument("--layers", type=int, default=d.layers, help="hidden layers (0 allowed)")
+    p.add_argument("--width", type=int, default=d.width, help="neurons per hidden layer")
+    p.add_argument("--halving", type=int, metavar="FLOOR", help="halve the width each layer")
+    p.add_argument("--activation", default=d.activation, choices=rc.ACTIVATIONS)
+    p.add_argument("--init", default=d.init, choices=rc.INITS)
+    p.add_argument("--std", type=float, help=f"init normal: weight std (default {d.std:g})")
+    p.add_argument("--range", type=float, help="init uniform: weights in [-RANGE, RANGE]")
+    p.add_argument("--hidden-bias", action="store_true", help="a bias on every hidden layer")
+    p.add_argument("--inputs", default=d.inputs, choices=rc.INPUTS)
+    p.add_argument("--zdim", type=int, default=d.zdim, help="latent inputs drawn from the seed")
+    p.add_argument("--coords", default=d.coords, choices=rc.COORDS)
+    p.add_argument("--zoom", type=float, default=d.zoom, help="multiplies coordinates")
+    p.add_argument("--centre", type=_centre, default=(d.cx, d.cy), metavar="X,Y")
+    p.add_argument("--color", default=d.color, choices=rc.COLORS)
+    p.add_argument("--size", type=_size, default=(d.w, d.h), metavar="WxH")
+    _add_output(p)
+    p.set_defaults(func=_cmd_paint)
+
+
+def _recipe_from_args(a: argparse.Namespace) -> Recipe:
+    d = Recipe()
+    return Recipe(
+        seed=secrets.randbelow(rc.MAX_SEED + 1) if a.seed is None else a.seed,
+        layers=a.layers,
+        width=a.width,
+        schedule="constant" if a.halving is None else "halving",
+        floor=d.floor if a.halving is None else a.halving,
+        activation=a.activation,
+        init=a.init,
+        std=d.std if a.std is None else a.std,
+        range=(100.0 if a.init == "uniform" else d.range) if a.range is None else a.range,
+        hidden_bias=a.hidden_bias,
+        inputs=a.inputs,
+        zdim=a.zdim,
+        coords=a.coords,
+        zoom=a.zoom,
+        cx=a.centre[0],
+        cy=a.centre[1],
+        color=a.color,
+        w=a.size[0],
+        h=a.size[1],
+    )
+
+
+def _add_replay(sub) -> None:
+    p = sub.add_parser("replay", help="paint a replay code again, at any size")
+    p.add_argument("code", help="a replay code, or a bare integer seed")
+    p.add_argument("--size", type=_size, metavar="WxH", help="render at another size")
+    _add_output(p)
+    p.set_defaults(func=_cmd_replay)
+
+
+def _add_experiments(sub) -> None:
+    p = sub.add_parser("experiments", help="a contact sheet of the article's experiments")
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("--seed", type=int, default=1, help="seed shared by every cell")
+    p.add_argument("--cell", type=int, default=200, help="cell size in pixels (64..512)")
+    p.add_argument("--device", default="auto")
+    p.set_defaults(func=_cmd_experiments)
+
+
+def _progress_bar(recipe: Recipe) -> tuple[Progress | None, Callable[[], None]]:
+    """A tqdm bar for large renders when stdout is a terminal; else nothing."""
+    if not sys.stdout.isatty() or recipe.w * recipe.h < PROGRESS_MIN_PIXELS:
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=recipe.h, unit="row", desc="painting", file=sys.stderr, leave=False)
+
+    def update(done: int, total: int) -> None:
+        bar.update(done - bar.n)
+
+    return update, bar.close
+
+
+def _paint_to_file(recipe: Recipe, args: argparse.Namespace) -> int:
+    from bot.imagefile import save_png
+
+    renderer = Renderer.create(args.device)
+    progress, close = _progress_bar(recipe)
+    try:
+        pixels = renderer.render(recipe, progress)
+    finally:
+        close()
+    code = format_code(recipe)
+    save_png(pixels, args.output, code)
+    print(f"wrote {args.output} ({recipe.w}x{recipe.h})")
+    print(code)
+    return 0
+
+
+def _cmd_paint(args: argparse.Namespace) -> int:
+    return _paint_to_file(_recipe_from_args(args), args)
+
+
+def _cmd_replay(args: argparse.Namespace) -> int:
+    recipe = parse_code(args.code)
+    if args.size:
+        recipe = recipe.with_size(*args.size)
+    return _paint_to_file(recipe, args)
+
+
+def _cmd_experiments(args: argparse.Namespace) -> int:
+    from bot.experiments import contact_sheet
+
+    if not 64 <= args.cell <= 512:
+        raise UserError(f"--cell {args.cell} is not allowed: a size from 64 to 512")
+    sheet = contact_sheet(Renderer.create(args.device), seed=args.seed, cell=args.cell)
+    sheet.save(args.output)
+    print(f"wrote {args.output} ({sheet.width}x{sheet.height})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Abstract art from random CPPNs, with replay codes.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _add_paint(sub)
+    _add_replay(sub)
+    _add_experiments(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UserError as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
