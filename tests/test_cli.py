@@ -1,0 +1,112 @@
+"""The command-line contract: paint/replay print the code last; bad input exits 2 in one line."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from bot.art import parse_code
+from bot.cli import main
+from bot.imagefile import read_code
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _last_line(text: str) -> str:
+    return text.strip().splitlines()[-1]
+
+
+def test_paint_writes_the_picture_and_prints_its_code_last(tmp_path, capsys):
+    out = tmp_path / "p.png"
+    argv = ["paint", "--seed", "77", "--layers", "16", "--width", "8", "--activation", "sin",
+            "--std", "0.5", "--inputs", "xyr", "--zoom", "0.5", "--color", "hsv",
+            "--size", "48x32", "--no-quote", "-o", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    code = _last_line(capsys.readouterr().out)
+    r = parse_code(code)
+    assert (r.seed, r.layers, r.width, r.activation, r.std, r.inputs, r.zoom, r.color) == (
+        77, 16, 8, "sin", 0.5, "xyr", 0.5, "hsv")  # fmt: skip
+    assert Image.open(out).size == (48, 32)
+    assert read_code(out) == code
+
+
+def test_paint_without_a_seed_picks_a_new_one(tmp_path, capsys):
+    codes = set()
+    for _ in range(2):
+        assert main(["paint", "--size", "16x16", "-o", str(tmp_path / "a.png")]) == 0
+        codes.add(_last_line(capsys.readouterr().out))
+    assert len(codes) == 2
+
+
+def test_uniform_init_defaults_to_the_articles_range(tmp_path, capsys):
+    main(
+        [
+            "paint",
+            "--seed",
+            "1",
+            "--init",
+            "uniform",
+            "--size",
+            "16x16",
+            "-o",
+            str(tmp_path / "u.png"),
+        ]
+    )
+    assert parse_code(_last_line(capsys.readouterr().out)).range == 100.0
+
+
+def test_replay_at_another_size_is_the_same_picture_sharper(tmp_path, capsys):
+    small, big = tmp_path / "s.png", tmp_path / "b.png"
+    main(["paint", "--seed", "5", "--layers", "3", "--size", "40x30", "-o", str(small)])
+    code = _last_line(capsys.readouterr().out)
+    assert main(["replay", code, "--size", "80x60", "-o", str(big)]) == 0
+    replayed = _last_line(capsys.readouterr().out)
+    assert parse_code(replayed) == parse_code(code).with_size(80, 60)
+    a = np.asarray(Image.open(small), dtype=np.float64)
+    b = np.asarray(Image.open(big), dtype=np.float64).reshape(30, 2, 40, 2, 3).mean(axis=(1, 3))
+    assert np.abs(a - b).mean() < 5
+
+
+def test_replay_of_a_bare_seed(tmp_path, capsys):
+    assert main(["replay", "42", "--size", "16x16", "-o", str(tmp_path / "r.png")]) == 0
+    assert parse_code(_last_line(capsys.readouterr().out)).seed == 42
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["paint", "--layers", "99", "-o", "x.png"],
+        ["paint", "--layers", "many", "-o", "x.png"],
+        ["paint", "--size", "big", "-o", "x.png"],
+        ["paint", "--activation", "swish", "-o", "x.png"],
+        ["paint", "--init", "uniform", "--std", "2", "-o", "x.png"],
+        ["paint", "--width", "256", "--layers", "32", "--size", "4096x4096", "-o", "x.png"],
+        ["replay", "not-a-code", "-o", "x.png"],
+        ["replay", "1-ab-q9", "-o", "x.png"],
+        ["paint"],
+        ["frobnicate"],
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(argv, tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "bot", *argv], capture_output=True, text=True,
+                          cwd=tmp_path, env={"PYTHONPATH": str(ROOT), "PATH": ""})  # fmt: skip
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("cppn-bot: error:"), proc.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_unwritable_output_is_a_clear_error(tmp_path, capsys):
+    assert main(["paint", "--size", "16x16", "-o", str(tmp_path / "no" / "such" / "dir.png")]) == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
+def test_experiments_sheet(tmp_path, capsys):
+    out = tmp_path / "sheet.png"
+    assert main(["experiments", "--cell", "64", "-o", str(out)]) == 0
+    sheet = np.asarray(Image.open(out))
+    assert sheet.shape[1] > 6 * 64 and sheet.shape[0] > 4 * 64
+    assert sheet.std() > 30  # pictures, not an empty canvas

@@ -1,0 +1,133 @@
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from bot.art import recipe as rc
+from bot.art.code import MAX_CODE, decode_seed, encode_seed, format_code, parse_code
+from bot.art.recipe import Recipe
+from bot.errors import CodeError, RecipeError
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _float(lo: float, hi: float):
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def recipes(draw) -> Recipe:
+    init = draw(st.sampled_from(rc.INITS))
+    schedule = draw(st.sampled_from(rc.SCHEDULES))
+    kw = dict(
+        seed=draw(st.integers(0, rc.MAX_SEED)),
+        layers=draw(st.integers(0, rc.MAX_LAYERS)),
+        width=draw(st.integers(1, rc.MAX_WIDTH)),
+        schedule=schedule,
+        activation=draw(st.sampled_from(rc.ACTIVATIONS)),
+        init=init,
+        hidden_bias=draw(st.booleans()),
+        inputs=draw(st.sampled_from(rc.INPUTS)),
+        zdim=draw(st.integers(0, rc.MAX_ZDIM)),
+        coords=draw(st.sampled_from(rc.COORDS)),
+        zoom=draw(_float(*rc.ZOOM_RANGE)),
+        cx=draw(_float(-rc.MAX_CENTRE, rc.MAX_CENTRE)),
+        cy=draw(_float(-rc.MAX_CENTRE, rc.MAX_CENTRE)),
+        color=draw(st.sampled_from(rc.COLORS)),
+        w=draw(st.integers(rc.MIN_SIDE, rc.MAX_SIDE)),
+        h=draw(st.integers(rc.MIN_SIDE, rc.MAX_SIDE)),
+    )
+    if schedule == "halving":
+        kw["floor"] = draw(st.integers(1, rc.MAX_WIDTH))
+    if init == "normal":
+        kw["std"] = draw(_float(*rc.STD_RANGE))
+    if init == "uniform":
+        kw["range"] = draw(_float(*rc.UNIFORM_RANGE))
+    try:
+        return Recipe(**kw)
+    except RecipeError as e:
+        assume(e.param != "work")  # too big to render is a valid rejection, not a failure
+        raise
+
+
+@settings(max_examples=400, deadline=None)
+@given(recipes())
+def test_parse_inverts_format_and_codes_are_short(r):
+    code = format_code(r)
+    assert parse_code(code) == r
+    assert len(code) <= MAX_CODE
+    assert code == code.strip() and " " not in code
+    assert not set(code) & set("ilo")  # no letters that read as 1 or 0
+
+
+def test_longest_possible_code_fits():
+    r = Recipe(
+        seed=rc.MAX_SEED, layers=32, width=256, schedule="halving", floor=255,
+        activation="softplus", init="uniform", range=0.0123, hidden_bias=True, inputs="xyr",
+        zdim=8, coords="raw", zoom=0.00123, cx=-0.00123, cy=-0.00456, color="hsv", w=16, h=16,
+    )  # fmt: skip
+    assert len(format_code(r)) <= MAX_CODE
+
+
+@given(st.text(max_size=120))
+def test_any_string_parses_or_gives_a_clear_error(text):
+    try:
+        assert isinstance(parse_code(text), Recipe)
+    except CodeError as e:
+        assert str(e) and "Traceback" not in str(e)
+
+
+def test_bare_integer_is_the_default_recipe_with_that_seed():
+    assert parse_code("42") == Recipe(seed=42)
+    assert parse_code(" `1234` ") == Recipe(seed=1234)
+    with pytest.raises(CodeError, match="seed"):
+        parse_code(str(2**40))
+
+
+def test_codes_read_case_insensitively_and_forgive_confusable_letters():
+    r = Recipe(seed=32, layers=16)
+    assert parse_code("1-10-d16") == r
+    assert parse_code("1-LO-D16") == r
+    assert parse_code("  1-io-d16\n") == r
+    assert decode_seed("zz") == 32 * 31 + 31
+
+
+def test_seed_base32_round_trip():
+    for seed in (0, 1, 31, 32, 12345, rc.MAX_SEED):
+        assert decode_seed(encode_seed(seed)) == seed
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["", "hello", "2-abc", "1-", "1-u", "1-ab-q5", "1-ab-d", "1-ab-d1d2", "1-ab-dx",
+     "1-ab-s100", "1-ab-c1", "1-ab-az", "1-ab-b3", "1-ab-d99", "x" * 500],
+)  # fmt: skip
+def test_bad_codes_give_one_clear_error(bad):
+    with pytest.raises(CodeError):
+        parse_code(bad)
+
+
+# Golden codes: each keeps meaning the same picture forever. The hash is of the 64x64 render's
+# bytes; tests/golden/ holds the PNGs for a look (and a diff) when one changes.
+GOLDEN_CODES = {
+    "1-1-s64x64": "7fbcc2731db8ef5b65374a982ca0f221e001f55046a414ffe36a4c3ad6ef6c90",
+    "1-3nqk8n-d16w32ass64x64": "78d0122e45972fcce47472b5b194da2605b8244bf248703f253279ff97724747",
+    "1-7-d8w128f4u3bs64x64": "e8e3f1d88f84d1722b01b073a26385811bb2cdc9904444d76e7007b7d2123994",
+    "1-2a-tps64x64": "9970058f437d537587f1598ba26d6b21f126ac0c89d482242b91c0ec558b0e45",
+    "1-k8-axrz3m0.5c0.1,-0.2hs64x64": "b4b8cd69aeca1af0074550f8887f80b56408d731a4aaecb74e0e21aba61c487d",  # noqa: E501
+    "1-5-d0gs64x64": "b6cd313c9ef9a0ff8b5159c2bcd16e1bf4f02584a8bc29a06e174b8a2f28ad04",
+}
+
+
+@pytest.mark.parametrize(("code", "digest"), sorted(GOLDEN_CODES.items()))
+def test_golden_codes_render_the_same_picture_forever(renderer, code, digest):
+    pixels = renderer.render(parse_code(code))
+    got = hashlib.sha256(pixels.tobytes()).hexdigest()
+    if got != digest:
+        ref = np.asarray(Image.open(GOLDEN / f"{code}.png").convert("RGB"), dtype=np.int16)
+        diff = int(np.abs(ref - pixels.astype(np.int16)).max())
+        pytest.fail(f"{code} renders differently now: sha256 {got}, max level diff {diff}")

@@ -1,0 +1,73 @@
+import pytest
+
+from bot.art.recipe import MAX_WORK, Recipe, check_budget
+from bot.errors import RecipeError, UserError
+
+
+@pytest.mark.parametrize(
+    ("changes", "param"),
+    [
+        ({"layers": -1}, "layers"),
+        ({"layers": 33}, "layers"),
+        ({"width": 0}, "width"),
+        ({"width": 257}, "width"),
+        ({"activation": "swish"}, "activation"),
+        ({"init": "xavier"}, "init"),
+        ({"std": 0.0}, "std"),
+        ({"init": "uniform", "range": 5000.0}, "range"),
+        ({"inputs": "xyz"}, "inputs"),
+        ({"zdim": 9}, "zdim"),
+        ({"coords": "polar"}, "coords"),
+        ({"zoom": 0.0}, "zoom"),
+        ({"zoom": float("inf")}, "zoom"),
+        ({"cx": 2000.0}, "cx"),
+        ({"color": "cmyk"}, "color"),
+        ({"w": 8}, "w"),
+        ({"h": 5000}, "h"),
+        ({"seed": -1}, "seed"),
+        ({"seed": 2**32}, "seed"),
+        ({"seed": 1.5}, "seed"),
+        ({"std": "big"}, "std"),
+        ({"schedule": "doubling"}, "schedule"),
+    ],
+)
+def test_out_of_range_values_name_the_parameter(changes, param):
+    with pytest.raises(RecipeError) as err:
+        Recipe(**changes)
+    assert err.value.param == param
+    assert param in str(err.value) and "allowed" in str(err.value)
+    assert isinstance(err.value, UserError)
+
+
+def test_parameters_that_do_not_apply_must_stay_default():
+    with pytest.raises(RecipeError, match="std"):
+        Recipe(init="uniform", range=3.0, std=2.0)
+    with pytest.raises(RecipeError, match="floor"):
+        Recipe(floor=8)  # constant schedule has no floor
+
+
+def test_halving_schedule_halves_down_to_the_floor():
+    r = Recipe(width=128, layers=8, schedule="halving", floor=4)
+    assert r.hidden_widths() == [128, 64, 32, 16, 8, 4, 4, 4]
+    assert r.layer_dims()[0] == (2, 128) and r.layer_dims()[-1] == (4, 3)
+
+
+def test_inputs_count_radius_and_latent():
+    assert Recipe().n_inputs == 2
+    assert Recipe(inputs="xyr", zdim=3).n_inputs == 6
+    assert Recipe(color="bw").n_outputs == 1
+
+
+def test_floats_are_quantised_to_three_significant_digits():
+    r = Recipe(std=0.123456, zoom=0.0098765, cx=0.00001, cy=-12.345)
+    assert (r.std, r.zoom, r.cx, r.cy) == (0.123, 0.00988, 0.0, -12.3)
+
+
+def test_work_budget_takes_the_4k_job_and_rejects_bigger():
+    big = Recipe(width=128, layers=16, w=3840, h=2160)
+    assert big.work() <= MAX_WORK
+    with pytest.raises(RecipeError) as err:
+        Recipe(width=256, layers=32, w=4096, h=4096)
+    assert err.value.param == "work" and "GMAC" in str(err.value)
+    with pytest.raises(RecipeError):
+        check_budget(Recipe(w=512, h=512), limit=1e6)
