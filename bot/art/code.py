@@ -117,7 +117,7 @@ def parse_code(text: str) -> Recipe:
     if len(text) > MAX_INPUT:
         raise CodeError(f"a replay code is at most {MAX_CODE} characters; this is {len(text)}")
     code = text.strip().strip("`'\"").strip().lower()
-    if code.isdigit():
+    if re.fullmatch(r"[0-9]+", code):
         return _build({"seed": int(code)}, text)
     parts = code.split("-", 2)
     if len(parts) < 2 or parts[0] != VERSION:

@@ -115,6 +115,25 @@ def stack_networks(nets: list[Network]) -> Network:
     )
 
 
+def tanh_as_sigmoid(net: Network) -> Network:
+    """The same function with every tanh layer computed through sigmoid, which CPUs do ~6x faster.
+
+    tanh(z) = 2*sigmoid(2z) - 1: the inner 2 scales the layer's own weights and bias, and the
+    outer 2s - 1 folds into the next layer (W(2s - 1) = 2Ws - W.1), adding a bias where needed.
+    """
+    weights, biases = list(net.weights), list(net.biases)
+    acts = list(net.activations)
+    for i in range(len(weights)):
+        w, b = weights[i], biases[i]
+        if i > 0 and net.activations[i - 1] == "tanh":  # input arrives as s, not 2s - 1
+            b = (0 if b is None else b) - w.sum(dim=-1)
+            w = 2 * w
+        if i < len(acts) and acts[i] == "tanh":
+            w, b, acts[i] = 2 * w, None if b is None else 2 * b, "sigmoid"
+        weights[i], biases[i] = w, b
+    return Network(tuple(weights), tuple(biases), tuple(acts), net.latent)
+
+
 def _linear(h: Tensor, w: Tensor, b: Tensor | None) -> Tensor:
     if w.dim() == 2:  # h [N, in] @ w.T [in, out]
         return h @ w.t() if b is None else torch.addmm(b, h, w.t())

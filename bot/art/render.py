@@ -12,7 +12,14 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from bot.art.network import Network, build_network, forward, layer_activations, stack_networks
+from bot.art.network import (
+    Network,
+    build_network,
+    forward,
+    layer_activations,
+    stack_networks,
+    tanh_as_sigmoid,
+)
 from bot.art.recipe import Recipe
 
 Progress = Callable[[int, int], None]  # (rows done, rows in all)
@@ -114,7 +121,7 @@ class Renderer:
             raise ValueError("render_batch needs recipes of one architecture; group them first")
         nets = [build_network(r) for r in recipes]
         single = len(recipes) == 1
-        net = (nets[0] if single else stack_networks(nets)).to(self.device)
+        net = tanh_as_sigmoid(nets[0] if single else stack_networks(nets)).to(self.device)
         first = recipes[0]
         out = torch.empty((len(recipes), first.h, first.w, 3), dtype=torch.uint8)
         rows = max(1, self.tile_pixels // (first.w * len(recipes)))
