@@ -110,3 +110,29 @@ def test_experiments_sheet(tmp_path, capsys):
     sheet = np.asarray(Image.open(out))
     assert sheet.shape[1] > 6 * 64 and sheet.shape[0] > 4 * 64
     assert sheet.std() > 30  # pictures, not an empty canvas
+
+
+def _paint_with_stdout(stdout, tmp_path) -> subprocess.CompletedProcess:
+    argv = ["paint", "--seed", "1", "--size", "1024x1024", "-o", str(tmp_path / "big.png")]
+    return subprocess.run([sys.executable, "-m", "bot", *argv], stdout=stdout,
+                          stderr=subprocess.PIPE, text=True, cwd=ROOT)  # fmt: skip
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path):
+    import os
+
+    leader, follower = os.openpty()
+    try:
+        on_tty = _paint_with_stdout(follower, tmp_path)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    piped = _paint_with_stdout(subprocess.PIPE, tmp_path)
+    assert on_tty.returncode == piped.returncode == 0
+    assert "painting" in on_tty.stderr and "row" in on_tty.stderr
+    assert "painting" not in piped.stderr
+
+
+def test_unknown_device_is_a_clear_error(tmp_path, capsys):
+    assert main(["paint", "--device", "tpu", "-o", str(tmp_path / "d.png")]) == 2
+    assert "device" in capsys.readouterr().err

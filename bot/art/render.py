@@ -21,6 +21,7 @@ from bot.art.network import (
     tanh_as_sigmoid,
 )
 from bot.art.recipe import Recipe
+from bot.errors import UserError
 
 Progress = Callable[[int, int], None]  # (rows done, rows in all)
 RAW_SPAN = 128.0  # raw coordinates: the short side runs 0..128, the article's image size
@@ -30,7 +31,15 @@ def pick_device(device: str = "auto") -> torch.device:
     """`auto` is cuda when present, else cpu."""
     if device == "auto":
         device = "cuda" if torch.cuda.is_available() else "cpu"
-    return torch.device(device)
+    try:
+        dev = torch.device(device)
+    except RuntimeError:
+        raise UserError(f"device {device!r} is not one of auto, cpu, cuda, cuda:N") from None
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise UserError(f"device {device!r} was asked for, but this machine has no usable GPU")
+    if dev.type not in ("cpu", "cuda"):
+        raise UserError(f"device {device!r} is not one of auto, cpu, cuda, cuda:N")
+    return dev
 
 
 def disable_tf32() -> None:
