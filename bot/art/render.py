@@ -109,14 +109,19 @@ class Renderer:
     """Owns a device and renders recipes to H x W x 3 uint8 arrays."""
 
     device: torch.device
-    tile_pixels: int
+    tile_values: int  # activations per tile: pixels x widest layer x batch (bounds memory)
+    tile_pixels: int | None = None  # a fixed tile size instead (tests)
 
     @classmethod
     def create(cls, device: str = "auto", tile_pixels: int | None = None) -> Renderer:
         dev = pick_device(device)
         disable_tf32()
-        default_tile = 1 << 20 if dev.type == "cuda" else 1 << 16
-        return cls(dev, tile_pixels or default_tile)
+        # CPU: ~2 MB of float32 per activation keeps a tile in cache; a GPU wants big launches.
+        return cls(dev, 1 << 24 if dev.type == "cuda" else 1 << 19, tile_pixels)
+
+    def _rows_per_tile(self, r: Recipe, batch: int) -> int:
+        pixels = self.tile_pixels or self.tile_values // max(r.hidden_widths() or [1])
+        return max(1, pixels // (r.w * batch))
 
     def render(self, recipe: Recipe, progress: Progress | None = None) -> np.ndarray:
         """One picture: H x W x 3 uint8."""
@@ -133,7 +138,7 @@ class Renderer:
         net = tanh_as_sigmoid(nets[0] if single else stack_networks(nets)).to(self.device)
         first = recipes[0]
         out = torch.empty((len(recipes), first.h, first.w, 3), dtype=torch.uint8)
-        rows = max(1, self.tile_pixels // (first.w * len(recipes)))
+        rows = self._rows_per_tile(first, len(recipes))
         with torch.inference_mode():
             for row0 in range(0, first.h, rows):
                 row1 = min(first.h, row0 + rows)
