@@ -11,13 +11,15 @@ import re
 import secrets
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from bot.art import recipe as rc
-from bot.art.code import format_code, parse_code
+from bot.art.code import parse_code
 from bot.art.recipe import Recipe
 from bot.art.render import Progress, Renderer
 from bot.errors import UserError
+from bot.pipeline import Finished, PaintJob, Pipeline
 
 PROG = "cppn-bot"
 PROGRESS_MIN_PIXELS = 1_000_000  # smaller renders finish before a bar is worth drawing
@@ -48,7 +50,23 @@ def _centre(text: str) -> tuple[float, float]:
 def _add_output(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", type=Path, required=True, help="PNG file to write")
     p.add_argument("--no-quote", action="store_true", help="paint without a quote")
+    p.add_argument("--quote", metavar="TEXT", help="your own quote (any script, <= 280 chars)")
+    p.add_argument("--signature", action="store_true", help="sign with the bot, not a philosopher")
+    p.add_argument("--placement", choices=rc.PLACEMENTS, help="where the quote goes")
+    p.add_argument("--max-bytes", type=int, help="fit the file under this size (WebP/JPEG)")
     p.add_argument("--device", default="auto", help="auto (cuda if present), cpu or cuda")
+
+
+def _quote_options(r: Recipe, a: argparse.Namespace) -> Recipe:
+    """Apply --no-quote / --signature / --placement to a recipe (paint and replay alike)."""
+    changes: dict[str, object] = {}
+    if a.no_quote:
+        changes.update(quote="none", signature=False)
+    elif a.signature:
+        changes["signature"] = True
+    if a.placement:
+        changes["placement"] = a.placement
+    return replace(r, **changes)
 
 
 def _add_paint(sub) -> None:
@@ -130,31 +148,62 @@ def _progress_bar(recipe: Recipe) -> tuple[Progress | None, Callable[[], None]]:
     return update, bar.close
 
 
-def _paint_to_file(recipe: Recipe, args: argparse.Namespace) -> int:
-    from bot.imagefile import save_png
+def _pipeline(device: str, job: PaintJob) -> Pipeline:
+    from bot.compose import Compositor
 
-    renderer = Renderer.create(args.device)
-    progress, close = _progress_bar(recipe)
+    quotes = None
+    if job.recipe.quote == "generated" and job.custom_quote is None:
+        from bot.quotes import QuoteGenerator
+
+        quotes = QuoteGenerator.load()
+    return Pipeline(Renderer.create(device), Compositor(), quotes)
+
+
+def _write(path: Path, done: Finished) -> Path:
+    """Write the bytes; a WebP/JPEG fallback gets its own extension."""
+    ext = "." + {"image/png": "png", "image/webp": "webp", "image/jpeg": "jpg"}[done.mime]
+    if path.suffix.lower() != ext and done.mime != "image/png":
+        path = path.with_suffix(ext)
     try:
-        pixels = renderer.render(recipe, progress)
+        path.write_bytes(done.data)
+    except OSError as e:
+        raise UserError(f"cannot write {path}: {e.strerror or e}") from None
+    return path
+
+
+def _paint_to_file(job: PaintJob, args: argparse.Namespace) -> int:
+    pipeline = _pipeline(args.device, job)
+    progress, close = _progress_bar(job.recipe)
+    try:
+        done = pipeline.run(job, progress)
     finally:
         close()
-    code = format_code(recipe)
-    save_png(pixels, args.output, code)
-    print(f"wrote {args.output} ({recipe.w}x{recipe.h})")
-    print(code)
+    path = _write(args.output, done)
+    print(f"wrote {path} ({done.width}x{done.height}, {done.mime})")
+    if done.note:
+        print(f"note: {done.note}")
+    if done.quote:
+        print(done.quote + (f" — {done.attribution}" if done.attribution else ""))
+    print(done.code)
     return 0
 
 
+def _job(recipe: Recipe, args: argparse.Namespace) -> PaintJob:
+    limit = args.max_bytes if args.max_bytes is not None else 1 << 40
+    if limit < 10_000:
+        raise UserError(f"--max-bytes {limit} is not allowed: at least 10000")
+    return PaintJob(_quote_options(recipe, args), args.quote, limit)
+
+
 def _cmd_paint(args: argparse.Namespace) -> int:
-    return _paint_to_file(_recipe_from_args(args), args)
+    return _paint_to_file(_job(_recipe_from_args(args), args), args)
 
 
 def _cmd_replay(args: argparse.Namespace) -> int:
     recipe = parse_code(args.code)
     if args.size:
         recipe = recipe.with_size(*args.size)
-    return _paint_to_file(recipe, args)
+    return _paint_to_file(_job(recipe, args), args)
 
 
 def _cmd_experiments(args: argparse.Namespace) -> int:

@@ -36,31 +36,22 @@ def test_paint_writes_the_picture_and_prints_its_code_last(tmp_path, capsys):
 def test_paint_without_a_seed_picks_a_new_one(tmp_path, capsys):
     codes = set()
     for _ in range(2):
-        assert main(["paint", "--size", "16x16", "-o", str(tmp_path / "a.png")]) == 0
+        assert main(["paint", "--size", "16x16", "--no-quote", "-o", str(tmp_path / "a.png")]) == 0
         codes.add(_last_line(capsys.readouterr().out))
     assert len(codes) == 2
 
 
 def test_uniform_init_defaults_to_the_articles_range(tmp_path, capsys):
-    main(
-        [
-            "paint",
-            "--seed",
-            "1",
-            "--init",
-            "uniform",
-            "--size",
-            "16x16",
-            "-o",
-            str(tmp_path / "u.png"),
-        ]
-    )
+    out = str(tmp_path / "u.png")
+    main(["paint", "--seed", "1", "--init", "uniform", "--size", "16x16", "--no-quote", "-o", out])
     assert parse_code(_last_line(capsys.readouterr().out)).range == 100.0
 
 
 def test_replay_at_another_size_is_the_same_picture_sharper(tmp_path, capsys):
     small, big = tmp_path / "s.png", tmp_path / "b.png"
-    main(["paint", "--seed", "5", "--layers", "3", "--size", "40x30", "-o", str(small)])
+    main(
+        ["paint", "--seed", "5", "--layers", "3", "--size", "40x30", "--no-quote", "-o", str(small)]
+    )
     code = _last_line(capsys.readouterr().out)
     assert main(["replay", code, "--size", "80x60", "-o", str(big)]) == 0
     replayed = _last_line(capsys.readouterr().out)
@@ -71,7 +62,8 @@ def test_replay_at_another_size_is_the_same_picture_sharper(tmp_path, capsys):
 
 
 def test_replay_of_a_bare_seed(tmp_path, capsys):
-    assert main(["replay", "42", "--size", "16x16", "-o", str(tmp_path / "r.png")]) == 0
+    argv = ["replay", "42", "--size", "16x16", "--no-quote", "-o", str(tmp_path / "r.png")]
+    assert main(argv) == 0
     assert parse_code(_last_line(capsys.readouterr().out)).seed == 42
 
 
@@ -83,6 +75,10 @@ def test_replay_of_a_bare_seed(tmp_path, capsys):
         ["paint", "--size", "big", "-o", "x.png"],
         ["paint", "--activation", "swish", "-o", "x.png"],
         ["paint", "--init", "uniform", "--std", "2", "-o", "x.png"],
+        ["paint", "--quote", "\x01 \x02", "-o", "x.png"],
+        ["paint", "--quote", "x" * 300, "-o", "x.png"],
+        ["paint", "--placement", "left", "-o", "x.png"],
+        ["paint", "--max-bytes", "10", "-o", "x.png"],
         ["paint", "--width", "256", "--layers", "32", "--size", "4096x4096", "-o", "x.png"],
         ["replay", "not-a-code", "-o", "x.png"],
         ["replay", "1-ab-q9", "-o", "x.png"],
@@ -100,7 +96,8 @@ def test_bad_arguments_exit_2_with_one_line(argv, tmp_path):
 
 
 def test_unwritable_output_is_a_clear_error(tmp_path, capsys):
-    assert main(["paint", "--size", "16x16", "-o", str(tmp_path / "no" / "such" / "dir.png")]) == 2
+    out = str(tmp_path / "no" / "such" / "dir.png")
+    assert main(["paint", "--size", "16x16", "--no-quote", "-o", out]) == 2
     assert "cannot write" in capsys.readouterr().err
 
 
@@ -113,7 +110,16 @@ def test_experiments_sheet(tmp_path, capsys):
 
 
 def _paint_with_stdout(stdout, tmp_path) -> subprocess.CompletedProcess:
-    argv = ["paint", "--seed", "1", "--size", "1024x1024", "-o", str(tmp_path / "big.png")]
+    argv = [
+        "paint",
+        "--seed",
+        "1",
+        "--size",
+        "1024x1024",
+        "--no-quote",
+        "-o",
+        str(tmp_path / "b.png"),
+    ]
     return subprocess.run([sys.executable, "-m", "bot", *argv], stdout=stdout,
                           stderr=subprocess.PIPE, text=True, cwd=ROOT)  # fmt: skip
 
@@ -134,5 +140,40 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
 
 
 def test_unknown_device_is_a_clear_error(tmp_path, capsys):
-    assert main(["paint", "--device", "tpu", "-o", str(tmp_path / "d.png")]) == 2
+    assert main(["paint", "--device", "tpu", "--no-quote", "-o", str(tmp_path / "d.png")]) == 2
     assert "device" in capsys.readouterr().err
+
+
+def test_custom_quote_travels_beside_the_code(tmp_path, capsys):
+    out = tmp_path / "c.png"
+    text = "我的神经网络 wants to be a painter."
+    argv = ["paint", "--seed", "3", "--size", "200x120", "--quote", text, "--placement", "top",
+            "-o", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    code = _last_line(capsys.readouterr().out)
+    r = parse_code(code)
+    assert r.quote == "none" and r.placement == "top"  # the code cannot carry the text...
+    meta = Image.open(out).text
+    assert meta["quote"] == text and meta["replay-code"] == code  # ...the file does
+
+
+def test_quote_changes_the_picture_only_where_the_text_is(tmp_path, capsys):
+    bare, quoted = tmp_path / "a.png", tmp_path / "b.png"
+    base = ["paint", "--seed", "3", "--size", "200x120"]
+    main([*base, "--no-quote", "-o", str(bare)])
+    main([*base, "--quote", "Hello there, painter.", "--placement", "bottom", "-o", str(quoted)])
+    a, b = (np.asarray(Image.open(p), dtype=np.int16) for p in (bare, quoted))
+    changed_rows = np.nonzero(np.abs(a - b).max(axis=(1, 2)) > 0)[0]
+    assert changed_rows.min() > 20  # the top of the picture is untouched
+
+
+def test_byte_limit_falls_back_to_a_smaller_format(tmp_path, capsys):
+    out = tmp_path / "big.png"
+    argv = ["paint", "--seed", "3", "--size", "600x600", "--layers", "20", "--no-quote",
+            "--max-bytes", "80000", "-o", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert "note:" in printed and "limit" in printed
+    written = [p for p in tmp_path.iterdir() if p.stem == "big"]
+    assert len(written) == 1 and written[0].suffix in (".webp", ".jpg")
+    assert written[0].stat().st_size <= 80000

@@ -1,4 +1,5 @@
 import hashlib
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +48,9 @@ def recipes(draw) -> Recipe:
         kw["std"] = draw(_float(*rc.STD_RANGE))
     if init == "uniform":
         kw["range"] = draw(_float(*rc.UNIFORM_RANGE))
+    kw["quote"] = draw(st.sampled_from(rc.QUOTES))
+    kw["signature"] = kw["quote"] == "generated" and draw(st.booleans())
+    kw["placement"] = draw(st.sampled_from(rc.PLACEMENTS))
     try:
         return Recipe(**kw)
     except RecipeError as e:
@@ -65,12 +69,24 @@ def test_parse_inverts_format_and_codes_are_short(r):
 
 
 def test_longest_possible_code_fits():
-    r = Recipe(
+    """Every token at its longest form at once (too much work to render, but a valid code)."""
+    r = _unchecked(
         seed=rc.MAX_SEED, layers=32, width=256, schedule="halving", floor=255,
         activation="softplus", init="uniform", range=0.0123, hidden_bias=True, inputs="xyr",
-        zdim=8, coords="raw", zoom=0.00123, cx=-0.00123, cy=-0.00456, color="hsv", w=16, h=16,
+        zdim=8, coords="raw", zoom=0.00123, cx=-0.00123, cy=-0.00456, color="hsv", w=4096,
+        h=4096, quote="none", placement="bottom",
     )  # fmt: skip
-    assert len(format_code(r)) <= MAX_CODE
+    code = format_code(r)
+    assert len(code) <= MAX_CODE, code
+    assert len(code) == 75  # the longest form of every token at once
+
+
+def _unchecked(**kw) -> Recipe:
+    """A recipe without validation (only the work budget would reject this one)."""
+    r = object.__new__(Recipe)
+    for f in fields(Recipe):
+        object.__setattr__(r, f.name, kw.get(f.name, f.default))
+    return r
 
 
 @given(st.text(max_size=120))

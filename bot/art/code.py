@@ -9,11 +9,14 @@ o means 0 and i, l mean 1). `<tokens>` lists only the parameters that differ fro
 each a key letter and a value, in this order:
 
     d<layers> w<width> f<floor> a<act> n<std>|u<range>|t b r z<zdim> p m<zoom> c<x>,<y> g|h s<w>x<h>
+    q y v<place>
 
 f: halving schedule down to floor; a: activation (t tanh, s sin, r relu, m sigmoid, p softplus,
 g gaussian, x mix); n: normal init with std; u: uniform init in +-range; t: PyTorch's default init;
 b: biases on every hidden layer; r: radius input; z: latent inputs; p: raw pixel coordinates;
-m: zoom; c: centre; g: black and white; h: hsv colour; s: size in pixels.
+m: zoom; c: centre; g: black and white; h: hsv colour; s: size in pixels; q: no quote;
+y: the bot's signature instead of a generated philosopher; v: quote placement (t top, c centre,
+b bottom). The quote comes from the seed and the quote model that the format version names.
 A bare integer is read as the default recipe with that seed.
 """
 
@@ -33,7 +36,7 @@ ACT_LETTERS = {
     "softplus": "p", "gaussian": "g", "mix": "x",
 }  # fmt: skip
 _LETTER_ACTS = {v: k for k, v in ACT_LETTERS.items()}
-_TOKEN = re.compile(r"a[a-z]|[a-z][0-9.,x-]*")
+_TOKEN = re.compile(r"[av][a-z]|[a-z][0-9.,x-]*")
 _TOKENS = re.compile(rf"(?:{_TOKEN.pattern})+")
 _DEFAULT = Recipe()
 EXAMPLE = "1-3zk8q2-d16w32as"
@@ -107,6 +110,12 @@ def _tokens(r: Recipe):
         yield {"bw": "g", "hsv": "h"}[r.color]
     if (r.w, r.h) != (d.w, d.h):
         yield f"s{r.w}x{r.h}"
+    if r.quote == "none":
+        yield "q"
+    if r.signature:
+        yield "y"
+    if r.placement != d.placement:
+        yield "v" + r.placement[0]
 
 
 # --- parse -------------------------------------------------------------------------------------
@@ -165,7 +174,9 @@ _INT_KEYS = {"d": "layers", "w": "width", "z": "zdim"}
 _FLAGS = {
     "t": {"init": "default"}, "b": {"hidden_bias": True}, "r": {"inputs": "xyr"},
     "p": {"coords": "raw"}, "g": {"color": "bw"}, "h": {"color": "hsv"},
+    "q": {"quote": "none"}, "y": {"signature": True},
 }  # fmt: skip
+_PLACES = {"t": "top", "c": "centre", "b": "bottom"}
 
 
 def _read_token(key: str, value: str) -> dict[str, object]:
@@ -177,6 +188,10 @@ def _read_token(key: str, value: str) -> dict[str, object]:
         if value not in _LETTER_ACTS:
             raise CodeError(f"unknown activation letter {value!r} in the replay code")
         return {"activation": _LETTER_ACTS[value]}
+    if key == "v":
+        if value not in _PLACES:
+            raise CodeError(f"unknown placement letter {value!r} in the replay code")
+        return {"placement": _PLACES[value]}
     if key in _INT_KEYS:
         return {_INT_KEYS[key]: _num(key, value, int)}
     if key == "f":

@@ -18,6 +18,8 @@ SCHEDULES = ("constant", "halving")
 INPUTS = ("xy", "xyr")
 COORDS = ("norm", "raw")
 COLORS = ("rgb", "bw", "hsv")
+QUOTES = ("generated", "none")  # custom text travels beside the code, not in it
+PLACEMENTS = ("auto", "top", "centre", "bottom")
 
 MAX_SEED = 2**32 - 1
 MAX_LAYERS = 32
@@ -67,6 +69,9 @@ class Recipe:
     color: str = "rgb"
     w: int = 1024
     h: int = 1024
+    quote: str = "generated"  # a quote generated from the seed, or none
+    signature: bool = False  # sign with the bot's fixed signature, not a generated philosopher
+    placement: str = "auto"  # where the quote goes; auto: the calmest band
 
     def __post_init__(self) -> None:
         for name in ("std", "range", "zoom", "cx", "cy"):
@@ -156,6 +161,11 @@ def _validate(r: Recipe) -> None:
     _check_choice("color", r.color, COLORS)
     _check_int("w", r.w, MIN_SIDE, MAX_SIDE)
     _check_int("h", r.h, MIN_SIDE, MAX_SIDE)
+    _check_choice("quote", r.quote, QUOTES)
+    if not isinstance(r.signature, bool):
+        raise RecipeError("signature", r.signature, "true or false")
+    _check_unused(r, "signature", r.quote == "generated", "with a generated quote")
+    _check_choice("placement", r.placement, PLACEMENTS)
     check_budget(r, MAX_WORK)
 
 

@@ -6,6 +6,7 @@ size and the network width, not on the picture size.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -128,14 +129,20 @@ class Renderer:
         return self.render_batch([recipe], progress)[0]
 
     def render_batch(
-        self, recipes: list[Recipe], progress: Progress | None = None
+        self,
+        recipes: list[Recipe],
+        progress: Progress | None = None,
+        timings: dict[str, float] | None = None,
     ) -> list[np.ndarray]:
-        """Several recipes of one architecture in one batched pass (see architecture_key)."""
+        """Several recipes of one architecture in one batched pass (see architecture_key).
+        `timings`, if given, receives seconds spent on "weights" and "render"."""
         if len({architecture_key(r) for r in recipes}) != 1:
             raise ValueError("render_batch needs recipes of one architecture; group them first")
+        t0 = time.perf_counter()
         nets = [build_network(r) for r in recipes]
         single = len(recipes) == 1
         net = tanh_as_sigmoid(nets[0] if single else stack_networks(nets)).to(self.device)
+        t1 = time.perf_counter()
         first = recipes[0]
         out = torch.empty((len(recipes), first.h, first.w, 3), dtype=torch.uint8)
         rows = self._rows_per_tile(first, len(recipes))
@@ -146,6 +153,9 @@ class Renderer:
                 out[:, row0:row1] = tile.reshape(len(recipes), row1 - row0, first.w, 3).cpu()
                 if progress:
                     progress(row1, first.h)
+        if timings is not None:
+            timings["weights"] = t1 - t0
+            timings["render"] = time.perf_counter() - t1
         return list(out.numpy())
 
     def _tile(self, recipes, nets, net: Network, row0: int, row1: int, single: bool):
