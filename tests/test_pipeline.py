@@ -1,0 +1,84 @@
+"""The one pipeline: recipe (+ custom text) -> finished bytes, quote, code and stage timings."""
+
+import io
+import json
+from dataclasses import dataclass
+
+import pytest
+from PIL import Image
+
+from bot.art import Recipe, format_code
+from bot.compose import Compositor
+from bot.errors import BotError, UserError
+from bot.pipeline import PaintJob, Pipeline
+
+STAGES = {"weights", "render", "quote", "compose", "encode"}
+
+
+@dataclass(frozen=True)
+class FakeQuote:
+    text: str
+    attribution: str
+    engine: str
+
+
+class FakeQuotes:
+    """A hand-written stand-in for the quote generator: deterministic in the seed."""
+
+    model_id = "fake0001"
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[int, str]] = []
+
+    def generate(self, seed: int, attribution: str = "generated") -> FakeQuote:
+        self.calls.append((seed, attribution))
+        who = "The Bot" if attribution == "signature" else f"Philosopher {seed}"
+        return FakeQuote(f"Quote number {seed} is a quiet thought.", who, "neural")
+
+
+@pytest.fixture(scope="module")
+def compositor() -> Compositor:
+    return Compositor()
+
+
+def test_generated_quote_comes_from_the_seed(renderer, compositor):
+    quotes = FakeQuotes()
+    done = Pipeline(renderer, compositor, quotes).run(PaintJob(Recipe(seed=7, w=96, h=64)))
+    assert (
+        done.quote == "Quote number 7 is a quiet thought." and done.attribution == "Philosopher 7"
+    )
+    assert done.quote_engine == "neural" and quotes.calls == [(7, "generated")]
+    assert set(done.timings) == STAGES and all(t >= 0 for t in done.timings.values())
+    assert done.code == format_code(Recipe(seed=7, w=96, h=64))
+    meta = Image.open(io.BytesIO(done.data)).text
+    assert meta["replay-code"] == done.code and meta["quote-model"] == "fake0001"
+    assert json.loads(meta["parameters"])["seed"] == 7
+
+
+def test_signature_and_no_quote(renderer, compositor):
+    quotes = FakeQuotes()
+    p = Pipeline(renderer, compositor, quotes)
+    assert p.run(PaintJob(Recipe(seed=1, w=64, h=64, signature=True))).attribution == "The Bot"
+    bare = p.run(PaintJob(Recipe(seed=1, w=64, h=64, quote="none")))
+    assert bare.quote is None and bare.placement is None and "q" in bare.code.split("-")[-1]
+    assert quotes.calls == [(1, "signature")]
+
+
+def test_custom_text_is_cleaned_and_never_in_the_code(renderer, compositor):
+    job = PaintJob(Recipe(seed=2, w=96, h=64), custom_quote="  Painted\x07 by   me  ")
+    done = Pipeline(renderer, compositor, None).run(job)
+    assert done.quote == "Painted by me" and done.quote_engine == "custom"
+    assert done.code == format_code(Recipe(seed=2, w=96, h=64, quote="none"))
+    with pytest.raises(UserError):
+        PaintJob(Recipe(), custom_quote="y" * 400)
+
+
+def test_generated_quote_without_a_generator_is_an_error(renderer, compositor):
+    with pytest.raises(BotError, match="quote"):
+        Pipeline(renderer, compositor, None).run(PaintJob(Recipe(seed=2, w=32, h=32)))
+
+
+def test_result_fits_the_byte_limit(renderer, compositor):
+    job = PaintJob(Recipe(seed=4, w=300, h=300, layers=20, quote="none"), byte_limit=30_000)
+    done = Pipeline(renderer, compositor, None).run(job)
+    assert len(done.data) <= 30_000 and done.mime != "image/png" and done.note
