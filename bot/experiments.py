@@ -34,11 +34,12 @@ SERIES: list[tuple[str, list[tuple[str, dict]]]] = [
         ("29 hidden layers", {"layers": 29}),
     ]),
     ("3  Width (8 hidden layers)", [
+        ("16 neurons", {"layers": 8}),
         ("32 neurons", {"layers": 8, "width": 32}),
-        ("16 layers × 16, for contrast", {"layers": 16}),
         ("64 neurons", {"layers": 8, "width": 64}),
         ("128 neurons: Pollock", {"layers": 8, "width": 128}),
         ("128 halving to 4", {"layers": 8, "width": 128, "schedule": "halving"}),
+        ("16 layers × 16, for contrast", {"layers": 16}),
     ]),
     ("4  Beyond the article", [
         ("sin, σ=0.5", {"activation": "sin", "std": 0.5}),
