@@ -59,7 +59,7 @@ def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
 
 def series_recipes(seed: int, cell: int) -> list[tuple[str, list[tuple[str, Recipe]]]]:
     """The sheet's recipes: every cell shares the seed, so only the named parameter differs."""
-    base = Recipe(seed=seed, w=cell, h=cell)
+    base = Recipe(seed=seed, w=cell, h=cell, quote="none")  # the sheet shows the art alone
     return [(title, [(cap, replace(base, **ch)) for cap, ch in cells]) for title, cells in SERIES]
 
 
