@@ -57,7 +57,8 @@ class Compositor:
         cap = max(8, round(0.075 * min(w, h)))  # short quotes must not shout
         stroke = max(1, round(cap / 40))
         quote = _quoted(typographic(caption.text))
-        signed = f"— {typographic(caption.attribution)}" if caption.attribution else None
+        who = (caption.attribution or "").lstrip("—–- ").strip()
+        signed = f"— {typographic(who)}" if who else None
         block = fit_block(quote, signed, self.quote_chain, self.signature_chain,
                           w - 2 * (margin + stroke), 0.42 * h, cap)  # fmt: skip
         stroke = max(1, round(block.lines[0][1] / 40))
