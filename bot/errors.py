@@ -21,3 +21,43 @@ class RecipeError(UserError):
 
 class CodeError(UserError):
     """A replay code could not be read."""
+
+
+class QueueFull(UserError):
+    """The render queue holds as many jobs as it may."""
+
+    def __init__(self) -> None:
+        super().__init__("the queue is full, try again in a minute")
+
+
+class TooManyPending(UserError):
+    """One person already has as many jobs waiting as they may."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        n = "one painting" if limit == 1 else f"{limit} paintings"
+        super().__init__(f"you already have {n} in the queue; wait for one to finish")
+
+
+class JobTimeout(UserError):
+    """A job ran past its time limit and was stopped."""
+
+
+class JobCancelled(UserError):
+    """A job was cancelled before it finished."""
+
+
+class JobFailed(BotError):
+    """A job failed for a reason that is not the user's; the message says what happened."""
+
+
+class QueueClosed(BotError):
+    """The render queue is not running (not started yet, or shut down)."""
+
+
+class SettingsError(BotError):
+    """A setting (from the environment) holds a value it cannot take."""
+
+
+class StoreError(BotError):
+    """The database cannot be used as it is (a failed migration, a newer schema)."""
