@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint bench gallery clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,18 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest
+
+# The README's gallery: sizes, aspect ratios, placements, and a Chinese custom quote.
+GALLERY := docs/gallery
+gallery: $(STAMP)
+	mkdir -p $(GALLERY) out/gallery
+	$(BIN)/cppn-bot paint --seed 20240917 --layers 12 --width 24 --size 1280x720 -o out/gallery/1-landscape.png
+	$(BIN)/cppn-bot paint --seed 4242 --activation gaussian --size 720x1280 --placement top -o out/gallery/2-portrait.png
+	$(BIN)/cppn-bot paint --seed 77 --inputs xyr --color hsv --size 1024x1024 --placement bottom --signature -o out/gallery/3-square.png
+	$(BIN)/cppn-bot paint --seed 31337 --init uniform --range 100 --zoom 0.01 --size 1920x1080 --quote "我的神经网络长大后想成为一名画家。My neural network wants to be a painter when it grows up." -o out/gallery/4-wallpaper-cjk.png
+	$(BIN)/cppn-bot paint --seed 8 --layers 16 --size 512x512 --placement centre -o out/gallery/5-small.png
+	$(BIN)/cppn-bot paint --seed 1234 --width 128 --halving 4 --layers 8 --size 256x384 -o out/gallery/6-tiny.png
+	for f in out/gallery/*.png; do $(BIN)/python -c "import sys; from PIL import Image; Image.open(sys.argv[1]).convert('RGB').save(sys.argv[2], quality=88)" $$f $(GALLERY)/$$(basename $$f .png).jpg; done
 
 bench: $(STAMP)
 	$(BIN)/python bench/render_bench.py

@@ -19,6 +19,7 @@ from bot.art.code import parse_code
 from bot.art.recipe import Recipe
 from bot.art.render import Progress, Renderer
 from bot.errors import UserError
+from bot.jobs import commands as job_verbs
 from bot.pipeline import Finished, PaintJob, Pipeline
 
 PROG = "cppn-bot"
@@ -223,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_paint(sub)
     _add_replay(sub)
     _add_experiments(sub)
+    job_verbs.add_parsers(sub)  # worker, ...
     return parser
 
 

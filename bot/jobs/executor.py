@@ -1,0 +1,229 @@
+"""The executor: one thread owns the torch device and renders batches; a small pool finishes them.
+
+Waiting jobs that share an architecture go through one batched forward pass (at most `batch_max`),
+highest priority first. Quote, compose and encode run on `compose_threads` threads so the device
+never waits for Pillow. A render that runs past `timeout_s`, or whose jobs are all cancelled, is
+stopped between tiles. A job that fails, fails alone: a batch whose render raises is re-run one job
+at a time. Thread-based and loop-agnostic: results go to a callback, called on a worker thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from bot import __version__
+from bot.art.render import architecture_key
+from bot.errors import JobCancelled, JobTimeout, QueueClosed
+from bot.jobs.metrics import Metrics
+from bot.jobs.model import Done, JobRequest, describe
+from bot.pipeline import Pipeline
+
+log = logging.getLogger(__name__)
+Deliver = Callable[[str, Done | BaseException], None]
+
+
+@dataclass
+class _Item:
+    req: JobRequest
+    deliver: Deliver
+    seq: int
+    key: tuple
+    cancelled: bool = False
+    deadline: float = field(default=float("inf"))
+    started_at: float = 0.0  # wall clock, like req.submitted_at
+
+    @property
+    def order(self) -> tuple[int, float, int]:
+        # Submission time, not arrival here: arq workers start their jobs in no fixed order.
+        return int(self.req.priority), self.req.submitted_at, self.seq
+
+
+class Executor:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        *,
+        batch_max: int = 8,
+        batching: bool = True,
+        timeout_s: float = 120.0,
+        compose_threads: int = 2,
+        metrics: Metrics | None = None,
+    ) -> None:
+        self.pipeline = pipeline
+        self.batch_max = batch_max if batching else 1
+        self.timeout_s = timeout_s
+        self.metrics = metrics or Metrics()
+        self._pool = ThreadPoolExecutor(compose_threads, thread_name_prefix="compose")
+        # Bounds the rendered arrays waiting for Pillow, so a fast device cannot pile them up.
+        self._finishing = threading.BoundedSemaphore(compose_threads * 2 * self.batch_max)
+        self._cv = threading.Condition()
+        self._waiting: list[_Item] = []
+        self._running: dict[str, _Item] = {}
+        self._seq = 0
+        self._stopping = False
+        self._thread = threading.Thread(target=self._loop, name="device", daemon=True)
+        quotes = pipeline.quotes
+        self.versions = {"bot": __version__, "torch": torch.__version__}
+        if quotes is not None:
+            self.versions["quotes"] = quotes.model_id
+        self.device = str(pipeline.renderer.device)
+
+    # --- called from any thread ---------------------------------------------------------------
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Finish the batch in hand, fail what is still waiting, and join the threads."""
+        with self._cv:
+            self._stopping = True
+            left, self._waiting = self._waiting, []
+            self._cv.notify_all()
+        for item in left:
+            self._safe_deliver(item, QueueClosed("the render queue is shutting down"))
+        if self._thread.is_alive():
+            self._thread.join()
+        self._pool.shutdown(wait=True)
+
+    def submit(self, req: JobRequest, deliver: Deliver) -> None:
+        item = _Item(req, deliver, 0, architecture_key(req.job.recipe))
+        with self._cv:
+            if self._stopping:
+                raise QueueClosed("the render queue is shutting down")
+            self._seq += 1
+            item.seq = self._seq
+            self._waiting.append(item)
+            self._cv.notify()
+
+    def cancel(self, job_id: str) -> bool:
+        """True if the job was still waiting (it will not run); a running job is asked to stop."""
+        with self._cv:
+            for i, item in enumerate(self._waiting):
+                if item.req.id == job_id:
+                    del self._waiting[i]
+                    break
+            else:
+                if job_id in self._running:
+                    self._running[job_id].cancelled = True
+                return False
+        self._safe_deliver(item, JobCancelled("the painting was cancelled"))
+        return True
+
+    def stop_requested(self, job_id: str) -> bool:
+        """True while a running job has been asked to stop."""
+        with self._cv:
+            item = self._running.get(job_id)
+            return item is not None and item.cancelled
+
+    def waiting(self) -> list[str]:
+        """Ids of the jobs not yet started, in the order they will run."""
+        with self._cv:
+            return [i.req.id for i in sorted(self._waiting, key=lambda i: i.order)]
+
+    # --- the device thread --------------------------------------------------------------------
+    def _loop(self) -> None:
+        while (batch := self._next_batch()) is not None:
+            try:
+                self._run_batch(batch)
+            except BaseException as e:  # keep the device thread alive whatever a job does
+                log.exception("executor batch failed")
+                for item in batch:
+                    self._safe_deliver(item, e)
+            finally:
+                with self._cv:
+                    for item in batch:
+                        self._running.pop(item.req.id, None)
+
+    def _next_batch(self) -> list[_Item] | None:
+        """Block until jobs wait; take the first by priority and the next ones it can batch with."""
+        with self._cv:
+            while not self._waiting and not self._stopping:
+                self._cv.wait()
+            if self._stopping:
+                return None
+            self._waiting.sort(key=lambda i: i.order)
+            head = self._waiting[0]
+            batch = [i for i in self._waiting if i.key == head.key][: self.batch_max]
+            taken = {id(i) for i in batch}
+            self._waiting = [i for i in self._waiting if id(i) not in taken]
+            now = time.time()
+            for item in batch:
+                self._running[item.req.id] = item
+                item.started_at = now
+                self.metrics.wait.observe(max(0.0, now - item.req.submitted_at))
+            return batch
+
+    def _run_batch(self, batch: list[_Item]) -> None:
+        start = time.perf_counter()
+        for item in batch:
+            item.deadline = start + self.timeout_s
+        timings: dict[str, float] = {}
+        try:
+            arts = self.pipeline.renderer.render_batch(
+                [i.req.job.recipe for i in batch], self._watch(batch), timings
+            )
+        except (JobTimeout, JobCancelled) as e:
+            for item in batch:
+                self._safe_deliver(item, JobCancelled(str(e)) if item.cancelled else e)
+            return
+        except Exception as e:
+            if len(batch) > 1:  # find the one that breaks the pass; the others still finish
+                log.warning("batch of %d failed (%s); rendering one by one", len(batch), e)
+                for item in batch:
+                    self._run_batch([item])
+                return
+            log.exception("render failed: %s", describe(batch[0].req))
+            self._safe_deliver(batch[0], e)
+            return
+        self.metrics.batch.observe(len(batch))
+        self.metrics.observe_stages(timings, ("weights", "render"))
+        for item, art in zip(batch, arts, strict=True):
+            self._finishing.acquire()
+            self._pool.submit(self._finish, item, art, timings, len(batch))
+
+    def _watch(self, batch: list[_Item]) -> Callable[[int, int], None]:
+        """A progress hook that stops the render between tiles on timeout or cancellation."""
+
+        def check(done: int, total: int) -> None:
+            if done >= total:
+                return
+            if time.perf_counter() > batch[0].deadline:
+                raise JobTimeout(
+                    f"the painting took longer than {self.timeout_s:g} s and was stopped; "
+                    "try a smaller size or a smaller network"
+                )
+            if all(i.cancelled for i in batch):
+                raise JobCancelled("the painting was cancelled")
+
+        return check
+
+    # --- the compose pool ---------------------------------------------------------------------
+    def _finish(self, item: _Item, art: np.ndarray, timings: dict, batch: int) -> None:
+        try:
+            if item.cancelled:
+                raise JobCancelled("the painting was cancelled")
+            finished = self.pipeline.finish(item.req.job, art, timings)
+            self.metrics.observe_stages(finished.timings, ("quote", "compose", "encode"))
+            wait = max(0.0, item.started_at - item.req.submitted_at)
+            done = Done(finished, self.device, self.versions, batch, wait)
+            self._safe_deliver(item, done)
+        except Exception as e:
+            if not isinstance(e, JobCancelled):
+                log.exception("finishing failed: %s", describe(item.req))
+            self._safe_deliver(item, e)
+        finally:
+            self._finishing.release()
+
+    @staticmethod
+    def _safe_deliver(item: _Item, outcome: Done | BaseException) -> None:
+        try:
+            item.deliver(item.req.id, outcome)
+        except Exception:
+            log.exception("delivering job %s failed", item.req.id)

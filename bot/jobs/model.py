@@ -1,0 +1,125 @@
+"""The plain data a render job is made of, and how it crosses a process boundary as a dict."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import asdict, dataclass, field
+from enum import IntEnum, StrEnum
+
+from bot.art.code import format_code, parse_code
+from bot.errors import BotError, JobCancelled, JobFailed, JobTimeout, UserError
+from bot.pipeline import Finished, PaintJob
+
+
+def new_id() -> str:
+    """Unique, and sorting in submission order: Redis breaks ties between equal queue scores
+    (same millisecond) by the member's bytes, so FIFO holds there too."""
+    return f"{time.time_ns():016x}{secrets.token_hex(8)}"
+
+
+class Priority(IntEnum):
+    """Lower runs first: a person waiting beats the daily post, which beats background work."""
+
+    INTERACTIVE = 0
+    SCHEDULED = 1
+    BACKGROUND = 2
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who asked and where the answer goes: Discord ids, never discord.py objects."""
+
+    user: int
+    guild: int | None = None
+    channel: int | None = None
+    message: int | None = None
+
+
+@dataclass(frozen=True)
+class JobRequest:
+    """One accepted job: all a worker anywhere needs, and what the queue needs to order it."""
+
+    job: PaintJob
+    owner: Owner
+    priority: Priority = Priority.INTERACTIVE
+    id: str = field(default_factory=new_id)
+    submitted_at: float = field(default_factory=time.time)  # wall clock: workers are elsewhere
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "code": self.job.code,  # a code fully determines the recipe (replay is exact)
+            "custom_quote": self.job.custom_quote,
+            "byte_limit": self.job.byte_limit,
+            "owner": asdict(self.owner),
+            "priority": int(self.priority),
+            "submitted_at": self.submitted_at,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> JobRequest:
+        job = PaintJob(parse_code(d["code"]), d["custom_quote"], d["byte_limit"])
+        return cls(job, Owner(**d["owner"]), Priority(d["priority"]), d["id"], d["submitted_at"])
+
+
+@dataclass(frozen=True)
+class Done:
+    """A finished job and where it was made (the store keeps the latter)."""
+
+    finished: Finished
+    device: str
+    versions: dict[str, str]  # bot, torch, quote model
+    batch: int  # jobs in the forward pass this one shared
+    wait_s: float  # from submission to the start of its render
+
+    def to_dict(self) -> dict:
+        return {"ok": True, **asdict(self)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Done:
+        return cls(Finished(**d["finished"]), d["device"], d["versions"], d["batch"], d["wait_s"])
+
+
+def error_to_dict(e: BaseException) -> dict:
+    """An error as plain data: its kind and a message (exception objects do not travel well)."""
+    if isinstance(e, JobTimeout | JobCancelled):
+        kind = type(e).__name__
+    elif isinstance(e, UserError):
+        kind = "UserError"
+    else:
+        kind = "JobFailed"
+    message = str(e) if isinstance(e, BotError) else f"the painting failed: {type(e).__name__}: {e}"
+    return {"ok": False, "kind": kind, "message": message}
+
+
+def error_from_dict(d: dict) -> BotError:
+    kinds = {"JobTimeout": JobTimeout, "JobCancelled": JobCancelled, "UserError": UserError}
+    return kinds.get(d["kind"], JobFailed)(d["message"])
+
+
+def failure_kind(e: BaseException) -> str:
+    """The label a failure is counted under in the metrics."""
+    if isinstance(e, JobTimeout):
+        return "timeout"
+    if isinstance(e, JobCancelled):
+        return "cancelled"
+    if isinstance(e, UserError):
+        return "user"
+    return "error"
+
+
+def outcome_from_dict(d: dict) -> Done | BotError:
+    return Done.from_dict(d) if d["ok"] else error_from_dict(d)
+
+
+def describe(req: JobRequest) -> str:
+    return f"{req.id[-8:]} {format_code(req.job.recipe)} user={req.owner.user}"

@@ -1,0 +1,311 @@
+"""The render queue's one interface: submit a job, get a handle; limits, store and metrics.
+
+`RenderQueue` is the same for every backend: it admits a job (global cap, per-user cap), writes it
+to the store before acknowledging it, hands it to a `Backend` (in-process or arq), and resolves the
+handle when the backend reports the outcome, after the store has recorded it. On start it re-queues
+the jobs the store holds as unfinished, so accepted jobs survive a crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.art.recipe import Recipe
+from bot.errors import BotError, JobCancelled, JobFailed, QueueClosed, QueueFull, TooManyPending
+from bot.jobs.metrics import Metrics
+from bot.jobs.model import Done, JobRequest, JobStatus, Owner, Priority, failure_kind
+from bot.pipeline import Finished, PaintJob
+from bot.store import RenderRow, Store
+
+log = logging.getLogger(__name__)
+Outcome = Done | BaseException
+OnDone = Callable[[JobRequest, Outcome], Awaitable[None]]
+
+
+class Backend(Protocol):
+    """Where jobs run. `deliver(job_id, outcome)` is called on the event loop, once per job."""
+
+    async def start(self, deliver: Callable[[str, Outcome], None]) -> None: ...
+    async def enqueue(self, req: JobRequest) -> None: ...
+    async def cancel(self, job_id: str) -> bool:
+        """True if it was still waiting: then the backend delivers JobCancelled itself."""
+        ...
+
+    async def waiting(self) -> list[str]:
+        """Ids of the jobs not yet taken by an executor, in the order they will run."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Limits:
+    queue_max: int = 100
+    user_max_pending: int = 2
+
+
+@dataclass(frozen=True)
+class JobState:
+    status: JobStatus
+    position: int | None  # jobs ahead of this one that have not started; None once it runs
+    eta_s: float | None  # a rough estimate of the seconds until it is done
+
+
+class Job:
+    """A handle on one submitted job."""
+
+    def __init__(self, queue: RenderQueue, req: JobRequest, future: asyncio.Future) -> None:
+        self.queue, self.request, self._future = queue, req, future
+
+    @property
+    def id(self) -> str:
+        return self.request.id
+
+    @property
+    def code(self) -> str:
+        return self.request.job.code
+
+    def done(self) -> bool:
+        return self._future.done()
+
+    async def result(self, timeout: float | None = None) -> Finished:
+        """The finished picture; raises the job's error (a UserError subclass is fit to show).
+        `timeout` bounds this wait only (TimeoutError); the job itself goes on."""
+        done: Done = await asyncio.wait_for(asyncio.shield(self._future), timeout)
+        return done.finished
+
+    async def outcome(self) -> Done:
+        """The result with where it was made (device, versions, batch size, wait)."""
+        return await asyncio.shield(self._future)
+
+    async def state(self) -> JobState:
+        return await self.queue.state(self)
+
+    async def cancel(self) -> bool:
+        """Cancel; True if it had not started. A running job is asked to stop between tiles."""
+        return await self.queue.cancel(self.id)
+
+
+class _Pace:
+    """Seconds between completions while the queue is busy (batching and workers included)."""
+
+    def __init__(self, guess_s: float = 2.0) -> None:
+        self.gap, self._last = guess_s, None
+
+    def completed(self, busy_after: bool) -> None:
+        now = time.monotonic()
+        if self._last is not None:
+            self.gap = 0.8 * self.gap + 0.2 * (now - self._last)
+        self._last = now if busy_after else None
+
+
+class RenderQueue:
+    def __init__(
+        self,
+        backend: Backend,
+        limits: Limits | None = None,
+        store: Store | None = None,
+        metrics: Metrics | None = None,
+        on_done: OnDone | None = None,
+    ) -> None:
+        self.backend, self.limits, self.store = backend, limits or Limits(), store
+        self.metrics = metrics or Metrics()
+        self.on_done = on_done  # called for every finished job, re-queued ones included
+        self._jobs: dict[str, Job] = {}
+        self._per_user: Counter[int] = Counter()
+        self._tasks: set[asyncio.Task] = set()
+        self._completing: set[str] = set()  # outcome in hand, store write in flight
+        self._pace = _Pace()
+        self._open = False
+
+    async def start(self) -> list[Job]:
+        """Start the backend and re-queue what the store holds as unfinished."""
+        await self.backend.start(self._deliver)
+        self._open = True
+        jobs = []
+        for row in [] if self.store is None else await self.store.unfinished():
+            try:
+                req = _request(row)
+            except BotError as e:  # a row this version cannot read: say so, never loop on it
+                await self.store.finish_render(row.id, "failed", error=f"cannot re-queue: {e}")
+                continue
+            jobs.append(self._track(req))
+            await self.backend.enqueue(req)
+        if jobs:
+            log.info("re-queued %d unfinished jobs", len(jobs))
+        return jobs
+
+    async def close(self) -> None:
+        """Stop taking jobs; unfinished ones stay queued in the store for the next start."""
+        self._open = False
+        await self.backend.close()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        for job in list(self._jobs.values()):
+            self._settle(job, QueueClosed("the render queue was shut down"))
+
+    async def submit(
+        self,
+        job: PaintJob | Recipe,
+        owner: Owner | int,
+        priority: Priority = Priority.INTERACTIVE,
+    ) -> Job:
+        """Admit, record and enqueue a job; raises QueueFull or TooManyPending past the limits."""
+        if not self._open:
+            raise QueueClosed("the render queue is not running")
+        job = job if isinstance(job, PaintJob) else PaintJob(job)
+        owner = owner if isinstance(owner, Owner) else Owner(owner)
+        self._admit(owner)
+        handle = self._track(JobRequest(job, owner, Priority(priority)))
+        # Shielded: a caller cancelled mid-submit must not leave a job recorded but not queued.
+        await asyncio.shield(self._accept(handle))
+        return handle
+
+    async def _accept(self, handle: Job) -> None:
+        """Write the job to the store, then hand it to the backend."""
+        try:
+            if self.store is not None:
+                await self.store.add_render(_row(handle.request))
+            await self.backend.enqueue(handle.request)
+        except Exception as e:
+            self._settle(handle, e)
+            if self.store is not None:
+                await self.store.finish_render(handle.id, "failed", error=f"not queued: {e}")
+            if isinstance(e, BotError):
+                raise
+            raise JobFailed(f"could not queue the painting: {type(e).__name__}: {e}") from e
+
+    def pending(self, user: int | None = None) -> int:
+        """Jobs accepted and not finished: all, or one user's."""
+        return len(self._jobs) if user is None else self._per_user[user]
+
+    async def state(self, job: Job) -> JobState:
+        if job.done():
+            return JobState(_final_status(job._future), None, 0.0)
+        waiting = await self.backend.waiting()
+        running = max(0, len(self._jobs) - len(waiting))
+        if job.id in waiting:
+            pos = waiting.index(job.id)
+            return JobState(JobStatus.QUEUED, pos, (running + pos + 1) * self._pace.gap)
+        return JobState(JobStatus.RUNNING, None, self._pace.gap)
+
+    async def cancel(self, job_id: str) -> bool:
+        if job_id not in self._jobs:
+            return False
+        return await self.backend.cancel(job_id)
+
+    # --- internals ----------------------------------------------------------------------------
+    def _admit(self, owner: Owner) -> None:
+        if len(self._jobs) >= self.limits.queue_max:
+            self.metrics.rejected.labels("queue_full").inc()
+            raise QueueFull()
+        if self._per_user[owner.user] >= self.limits.user_max_pending:
+            self.metrics.rejected.labels("user_pending").inc()
+            raise TooManyPending(self.limits.user_max_pending)
+
+    def _track(self, req: JobRequest) -> Job:
+        job = Job(self, req, asyncio.get_running_loop().create_future())
+        self._jobs[req.id] = job
+        self._per_user[req.owner.user] += 1
+        self.metrics.depth.set(len(self._jobs))
+        return job
+
+    def _settle(self, job: Job, outcome: Outcome) -> None:
+        """Forget the job and resolve its handle."""
+        if self._jobs.pop(job.id, None) is None:
+            return
+        self._per_user[job.request.owner.user] -= 1
+        if self._per_user[job.request.owner.user] <= 0:
+            del self._per_user[job.request.owner.user]
+        self.metrics.depth.set(len(self._jobs))
+        if not job._future.done():
+            if isinstance(outcome, BaseException):
+                job._future.set_exception(outcome)
+                job._future.exception()  # retrieved: nobody may await a cancelled job
+            else:
+                job._future.set_result(outcome)
+
+    def _deliver(self, job_id: str, outcome: Outcome) -> None:
+        """Called by the backend on the loop. A second delivery for one job is ignored."""
+        job = self._jobs.get(job_id)
+        if job is None or job_id in self._completing:
+            log.debug("ignoring a late or repeated outcome for %s", job_id)
+            return
+        if isinstance(outcome, BaseException) and not isinstance(outcome, BotError):
+            # One error type for every backend; the original stays as the cause.
+            failed = JobFailed(f"the painting failed: {type(outcome).__name__}: {outcome}")
+            failed.__cause__ = outcome
+            outcome = failed
+        if isinstance(outcome, QueueClosed):
+            self._settle(job, outcome)  # shutting down: the store keeps it queued for next time
+            return
+        self._completing.add(job_id)
+        task = asyncio.get_running_loop().create_task(self._complete(job, outcome))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _complete(self, job: Job, outcome: Outcome) -> None:
+        try:
+            if self.store is not None:  # recorded before anyone hears of it: exactly once
+                await self.store.finish_render(job.id, **_record(outcome))
+        except Exception:
+            log.exception("recording job %s failed; a restart will run it again", job.id)
+        finally:
+            self._completing.discard(job.id)
+            self._settle(job, outcome)
+        self._count(outcome)
+        self._pace.completed(busy_after=bool(self._jobs))
+        if self.on_done is not None:
+            try:
+                await self.on_done(job.request, outcome)
+            except Exception:
+                log.exception("on_done failed for job %s", job.id)
+
+    def _count(self, outcome: Outcome) -> None:
+        if isinstance(outcome, Done):
+            self.metrics.jobs.labels("done").inc()
+            return
+        kind = failure_kind(outcome)
+        self.metrics.jobs.labels("cancelled" if kind == "cancelled" else "failed").inc()
+        self.metrics.failures.labels(kind).inc()
+
+
+def _final_status(fut: asyncio.Future) -> JobStatus:
+    e = fut.exception()
+    if e is None:
+        return JobStatus.DONE
+    return JobStatus.CANCELLED if isinstance(e, JobCancelled) else JobStatus.FAILED
+
+
+def _row(req: JobRequest) -> RenderRow:
+    o = req.owner
+    return RenderRow(
+        req.id, req.job.code, req.job.custom_quote, req.job.byte_limit, int(req.priority),
+        o.user, o.guild, o.channel, o.message, "queued", req.submitted_at,
+    )  # fmt: skip
+
+
+def _request(row: RenderRow) -> JobRequest:
+    d = {
+        "id": row.id, "code": row.code, "custom_quote": row.custom_quote,
+        "byte_limit": row.byte_limit, "priority": row.priority, "submitted_at": row.created_at,
+        "owner": {"user": row.owner, "guild": row.guild, "channel": row.channel,
+                  "message": row.message},
+    }  # fmt: skip
+    return JobRequest.from_dict(d)
+
+
+def _record(outcome: Outcome) -> dict:
+    """The store's columns for a finished job."""
+    if isinstance(outcome, Done):
+        f = outcome.finished
+        return {"status": "done", "timings": f.timings, "device": outcome.device,
+                "versions": outcome.versions}  # fmt: skip
+    status = "cancelled" if isinstance(outcome, JobCancelled) else "failed"
+    return {"status": status, "error": str(outcome) or type(outcome).__name__}

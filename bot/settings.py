@@ -1,0 +1,69 @@
+"""Settings: one frozen dataclass read from the environment (CPPN_*), with defaults that work.
+
+Each field's comment is its documentation; the environment variable is CPPN_ + the field name in
+upper case (e.g. CPPN_QUEUE_MAX=50). Later issues add their fields here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+from bot.errors import SettingsError
+
+PREFIX = "CPPN_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    # --- render queue -------------------------------------------------------------------------
+    queue_backend: str = "local"  # local: in-process executor; arq: Redis + `cppn-bot worker`s
+    redis_url: str = "redis://127.0.0.1:6379/0"  # arq backend only
+    queue_name: str = "cppn:queue"  # Redis sorted set the arq jobs wait in
+    queue_max: int = 100  # jobs waiting or running, all users; past it: "queue is full"
+    user_max_pending: int = 2  # jobs one user may have waiting or running at once
+    batch_max: int = 8  # jobs of one architecture rendered in one forward pass
+    batching: bool = True  # off: one job per forward pass (benchmarks compare the two)
+    job_timeout_s: float = 120.0  # a job's render is stopped after this many seconds
+    compose_threads: int = 2  # threads for quote + compose + encode beside the device thread
+    device: str = "auto"  # the executor's torch device: auto (cuda if present), cpu, cuda:N
+    poll_s: float = 0.05  # arq: how often workers look for jobs and the bot for results
+    metrics_port: int = 0  # a worker serves prometheus metrics on this port; 0: off
+    # --- store --------------------------------------------------------------------------------
+    db_path: str = "cppn-bot.db"  # the SQLite file: renders, guild settings, daily slots
+
+    def __post_init__(self) -> None:
+        if self.queue_backend not in ("local", "arq"):
+            raise SettingsError(f"queue_backend {self.queue_backend!r} is not local or arq")
+        for name in ("queue_max", "user_max_pending", "batch_max", "compose_threads"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{name} must be at least 1")
+        if self.job_timeout_s <= 0 or self.poll_s <= 0:
+            raise SettingsError("job_timeout_s and poll_s must be positive")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Defaults, then CPPN_* variables, then keyword overrides."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(PREFIX + f.name.upper())
+            if raw is not None:
+                values[f.name] = _parse(f.name, type(f.default), raw)
+        values.update(overrides)
+        return cls(**values)
+
+
+def _parse(name: str, kind: type, raw: str) -> object:
+    text = raw.strip()
+    if kind is bool:
+        if text.lower() in ("1", "true", "yes", "on"):
+            return True
+        if text.lower() in ("0", "false", "no", "off"):
+            return False
+        raise SettingsError(f"{PREFIX}{name.upper()}={raw!r} is not true or false")
+    try:
+        return kind(text)
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name.upper()}={raw!r} is not a {kind.__name__}") from None

@@ -1,0 +1,50 @@
+"""Numbered schema migrations. Append only: a database at version N runs N+1 onwards, in order.
+
+The schema version lives in SQLite's `PRAGMA user_version`.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: renders, per-guild settings, daily-post slots
+    """
+    CREATE TABLE renders (
+        id           TEXT PRIMARY KEY,
+        code         TEXT NOT NULL,        -- the replay code: the whole recipe
+        custom_quote TEXT,                 -- travels beside the code, never inside it
+        byte_limit   INTEGER NOT NULL,
+        priority     INTEGER NOT NULL,
+        owner        INTEGER NOT NULL,     -- Discord user id
+        guild        INTEGER,
+        channel      INTEGER,
+        message      INTEGER,
+        status       TEXT NOT NULL CHECK (status IN ('queued', 'done', 'failed', 'cancelled')),
+        created_at   REAL NOT NULL,        -- unix seconds
+        finished_at  REAL,
+        timings      TEXT,                 -- JSON: seconds per stage
+        device       TEXT,
+        versions     TEXT,                 -- JSON: bot, torch and quote-model versions
+        error        TEXT
+    );
+    CREATE INDEX renders_unfinished ON renders (created_at) WHERE status = 'queued';
+    CREATE INDEX renders_owner ON renders (owner, created_at);
+
+    CREATE TABLE guild_settings (
+        guild INTEGER NOT NULL,
+        key   TEXT NOT NULL,
+        value TEXT NOT NULL,               -- JSON
+        PRIMARY KEY (guild, key)
+    );
+
+    CREATE TABLE daily_slots (
+        guild      INTEGER NOT NULL,
+        day        TEXT NOT NULL,          -- YYYY-MM-DD in the guild's posting time zone
+        status     TEXT NOT NULL CHECK (status IN ('claimed', 'posted')),
+        render_id  TEXT REFERENCES renders (id),
+        message    INTEGER,
+        claimed_at REAL NOT NULL,
+        posted_at  REAL,
+        PRIMARY KEY (guild, day)
+    );
+    """,
+)

@@ -1,0 +1,210 @@
+"""The SQLite store (aiosqlite): renders, per-guild settings and daily-post slots.
+
+Every write commits before it returns, with synchronous=FULL in WAL mode, so a job the queue has
+acknowledged is on disk even if the process is killed the next instant.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import aiosqlite
+
+from bot.errors import StoreError
+from bot.store.migrations import MIGRATIONS
+
+STATUSES = ("queued", "done", "failed", "cancelled")
+
+
+@dataclass(frozen=True)
+class RenderRow:
+    id: str
+    code: str
+    custom_quote: str | None
+    byte_limit: int
+    priority: int
+    owner: int
+    guild: int | None
+    channel: int | None
+    message: int | None
+    status: str
+    created_at: float
+    finished_at: float | None = None
+    timings: dict | None = None
+    device: str | None = None
+    versions: dict | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class DailySlot:
+    guild: int
+    day: str
+    status: str  # claimed (a post is under way or was cut short) | posted
+    render_id: str | None
+    message: int | None
+    claimed_at: float
+    posted_at: float | None
+
+
+_JSON_COLUMNS = ("timings", "versions")
+
+
+class Store:
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+
+    @classmethod
+    async def open(cls, path: str | Path, migrations: tuple[str, ...] = MIGRATIONS) -> Store:
+        """Open (creating if needed) and migrate to the latest schema."""
+        db = await aiosqlite.connect(str(path))
+        db.row_factory = aiosqlite.Row
+        await db.execute("PRAGMA journal_mode = WAL")
+        await db.execute("PRAGMA synchronous = FULL")
+        await db.execute("PRAGMA foreign_keys = ON")
+        store = cls(db)
+        try:
+            await store.migrate(migrations)
+        except BaseException:
+            await db.close()
+            raise
+        return store
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    async def schema_version(self) -> int:
+        async with self.db.execute("PRAGMA user_version") as cur:
+            return (await cur.fetchone())[0]
+
+    async def migrate(self, migrations: tuple[str, ...] = MIGRATIONS) -> int:
+        """Run the migrations this database has not seen, each in its own transaction."""
+        version = await self.schema_version()
+        if version > len(migrations):
+            raise StoreError(f"the database is at schema {version}, newer than this bot knows")
+        for number, sql in enumerate(migrations[version:], start=version + 1):
+            try:
+                await self.db.executescript(
+                    f"BEGIN; {sql}; PRAGMA user_version = {number}; COMMIT;"
+                )
+            except Exception as e:
+                if self.db.in_transaction:
+                    await self.db.rollback()
+                raise StoreError(f"migration {number} failed: {e}") from e
+        return await self.schema_version()
+
+    # --- renders ------------------------------------------------------------------------------
+    async def add_render(self, row: RenderRow) -> None:
+        names = [f.name for f in fields(RenderRow)]
+        values = [_to_sql(n, getattr(row, n)) for n in names]
+        marks = ", ".join("?" * len(names))
+        await self.db.execute(f"INSERT INTO renders ({', '.join(names)}) VALUES ({marks})", values)
+        await self.db.commit()
+
+    async def finish_render(
+        self,
+        render_id: str,
+        status: str,
+        *,
+        timings: dict | None = None,
+        device: str | None = None,
+        versions: dict | None = None,
+        error: str | None = None,
+    ) -> bool:
+        """Record the outcome of a queued render; False if it had already finished."""
+        if status not in STATUSES[1:]:
+            raise ValueError(f"status {status!r} is not a finished status")
+        cur = await self.db.execute(
+            "UPDATE renders SET status = ?, finished_at = ?, timings = ?, device = ?, versions = ?,"
+            " error = ? WHERE id = ? AND status = 'queued'",
+            (status, time.time(), _json(timings), device, _json(versions), error, render_id),
+        )
+        await self.db.commit()
+        return cur.rowcount == 1
+
+    async def set_message(self, render_id: str, channel: int, message: int) -> None:
+        """Where the finished picture was posted."""
+        await self.db.execute(
+            "UPDATE renders SET channel = ?, message = ? WHERE id = ?",
+            (channel, message, render_id),
+        )
+        await self.db.commit()
+
+    async def get_render(self, render_id: str) -> RenderRow | None:
+        rows = await self._renders("WHERE id = ?", (render_id,))
+        return rows[0] if rows else None
+
+    async def unfinished(self) -> list[RenderRow]:
+        """Accepted renders with no outcome yet, oldest first: what a restart re-queues."""
+        return await self._renders("WHERE status = 'queued' ORDER BY created_at, rowid", ())
+
+    async def renders_by_status(self) -> dict[str, int]:
+        async with self.db.execute("SELECT status, COUNT(*) FROM renders GROUP BY status") as cur:
+            return {status: n for status, n in await cur.fetchall()}
+
+    async def _renders(self, where: str, params: tuple) -> list[RenderRow]:
+        async with self.db.execute(f"SELECT * FROM renders {where}", params) as cur:
+            rows = await cur.fetchall()
+        return [RenderRow(**{k: _from_sql(k, v) for k, v in dict(r).items()}) for r in rows]
+
+    # --- per-guild settings -------------------------------------------------------------------
+    async def guild_settings(self, guild: int) -> dict[str, object]:
+        async with self.db.execute(
+            "SELECT key, value FROM guild_settings WHERE guild = ?", (guild,)
+        ) as cur:
+            return {k: json.loads(v) for k, v in await cur.fetchall()}
+
+    async def set_guild_setting(self, guild: int, key: str, value: object) -> None:
+        await self.db.execute(
+            "INSERT INTO guild_settings (guild, key, value) VALUES (?, ?, ?)"
+            " ON CONFLICT (guild, key) DO UPDATE SET value = excluded.value",
+            (guild, key, json.dumps(value)),
+        )
+        await self.db.commit()
+
+    # --- daily-post slots ---------------------------------------------------------------------
+    async def claim_slot(self, guild: int, day: str) -> bool:
+        """Take the slot for a day; False if it was already taken (posted or under way)."""
+        cur = await self.db.execute(
+            "INSERT OR IGNORE INTO daily_slots (guild, day, status, claimed_at)"
+            " VALUES (?, ?, 'claimed', ?)",
+            (guild, day, time.time()),
+        )
+        await self.db.commit()
+        return cur.rowcount == 1
+
+    async def mark_slot_posted(self, guild: int, day: str, render_id: str, message: int) -> bool:
+        cur = await self.db.execute(
+            "UPDATE daily_slots SET status = 'posted', render_id = ?, message = ?, posted_at = ?"
+            " WHERE guild = ? AND day = ? AND status = 'claimed'",
+            (render_id, message, time.time(), guild, day),
+        )
+        await self.db.commit()
+        return cur.rowcount == 1
+
+    async def slot(self, guild: int, day: str) -> DailySlot | None:
+        slots = await self._slots("WHERE guild = ? AND day = ?", (guild, day))
+        return slots[0] if slots else None
+
+    async def claimed_slots(self) -> list[DailySlot]:
+        """Slots claimed but never marked posted: a crash mid-post; the poster decides."""
+        return await self._slots("WHERE status = 'claimed' ORDER BY day", ())
+
+    async def _slots(self, where: str, params: tuple) -> list[DailySlot]:
+        async with self.db.execute(f"SELECT * FROM daily_slots {where}", params) as cur:
+            return [DailySlot(**dict(r)) for r in await cur.fetchall()]
+
+
+def _json(value: dict | None) -> str | None:
+    return None if value is None else json.dumps(value, sort_keys=True)
+
+
+def _to_sql(name: str, value: object) -> object:
+    return _json(value) if name in _JSON_COLUMNS else value  # type: ignore[arg-type]
+
+
+def _from_sql(name: str, value: object) -> object:
+    return json.loads(value) if name in _JSON_COLUMNS and value is not None else value

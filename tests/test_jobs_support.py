@@ -1,0 +1,111 @@
+"""Helpers for the render-queue tests: tiny recipes, a gated renderer, a real redis-server.
+
+No tests here; the test_jobs_* modules import from it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.art import Recipe
+from bot.art.render import Renderer
+
+
+def tiny(seed: int, width: int = 8, **kw) -> Recipe:
+    """A 32x32 recipe without a quote: milliseconds to render."""
+    return Recipe(seed=seed, layers=2, width=width, w=32, h=32, quote="none", **kw)
+
+
+@dataclass(frozen=True)
+class FakeQuote:
+    text: str
+    attribution: str
+    engine: str
+
+
+class FakeQuotes:
+    """A hand-written stand-in for the quote generator: deterministic in the seed."""
+
+    model_id = "fake0001"
+
+    def generate(self, seed: int, attribution: str = "generated") -> FakeQuote:
+        return FakeQuote(f"Quote number {seed}.", f"Philosopher {seed}", "neural")
+
+
+class GatedRenderer:
+    """The real renderer behind a gate: renders wait while it is closed. Records every batch,
+    and raises for recipes whose seed is in `poison` (a job that breaks its batch)."""
+
+    def __init__(self, inner: Renderer) -> None:
+        self.inner = inner
+        self.device = inner.device
+        self.batches: list[list[int]] = []  # seeds of each render_batch call
+        self.poison: set[int] = set()
+        self._open = threading.Event()
+        self._open.set()
+        self.entered = threading.Event()  # set when a render is waiting at the gate
+
+    def close(self) -> None:
+        self._open.clear()
+
+    def open(self) -> None:
+        self._open.set()
+
+    def render_batch(self, recipes, progress=None, timings=None):
+        self.entered.set()
+        if not self._open.wait(30):
+            raise TimeoutError("the test never opened the gate")
+        self.batches.append([r.seed for r in recipes])
+        if self.poison & {r.seed for r in recipes}:
+            raise RuntimeError("poisoned recipe")
+        return self.inner.render_batch(recipes, progress, timings)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def redis_server(tmp: Path) -> Iterator[str]:
+    """CPPN_TEST_REDIS_URL if set (CI starts one); else a private redis-server on a free port.
+    Skips where there is none, except under CI, where the arq tests must run."""
+    url = os.environ.get("CPPN_TEST_REDIS_URL")
+    if url:
+        yield url
+        return
+    exe = shutil.which("redis-server")
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the arq tests: install redis-server (see .ci/run)")
+        pytest.skip("redis-server is not installed")
+    port = free_port()
+    args = [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    proc = subprocess.Popen([*args, "--dir", str(tmp)], stdout=subprocess.DEVNULL)
+    try:
+        _wait_for_port(port)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def _wait_for_port(port: int, timeout: float = 10.0) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"redis-server did not listen on port {port}")
