@@ -1,0 +1,62 @@
+"""The quote verbs on an argparse parser, as bot/cli.py registers them."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from bot.quotes import QuoteGenerator
+from bot.quotes.commands import add_parsers
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cppn-bot")
+    add_parsers(parser.add_subparsers(dest="command", required=True))
+    return parser
+
+
+def test_quote_prints_text_then_attribution(capsys: pytest.CaptureFixture[str]) -> None:
+    args = _parser().parse_args(["quote", "--seed", "5"])
+    assert args.func(args) == 0
+    q = QuoteGenerator.load().generate(5)
+    assert capsys.readouterr().out == f"{q.text}\n{q.attribution}\n"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["quote"],
+        ["quote", "--seed", "x"],
+        ["quote", "--seed", "1", "--attribution", "plato"],
+        ["quotes", "--sample", "0"],
+        ["train-quotes", "--steps", "-3"],
+    ],
+)
+def test_bad_arguments_exit_with_status_2(argv: list[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        _parser().parse_args(argv)
+    assert exc.value.code == 2
+
+
+def test_quotes_report_writes_a_file(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "REPORT.md"
+    args = _parser().parse_args(["quotes", "--sample", "3", "--report", "--out", str(out)])
+    assert args.func(args) == 0
+    text = out.read_text()
+    assert "distinct quotes: 100.0%" in text and "median" in text
+    assert "copy rate" in capsys.readouterr().out
+
+
+def test_training_runs_on_a_tiny_corpus(tmp_path) -> None:
+    from bot.quotes.train import TrainSettings, train
+
+    lines = [
+        f"The wise man number {w} is calm. Fortune cannot touch what the mind holds. "
+        f"He who knows {w} is free."
+        for w in ("one", "two", "three", "four", "five", "six", "seven", "eight") * 6
+    ]
+    (tmp_path / "tiny-book.txt").write_text("\n".join(lines), encoding="utf-8")
+    settings = TrainSettings(steps=3, batch_size=4, block_size=32, n_embd=32, eval_every=3)
+    result = train(tmp_path, settings)
+    assert result.steps >= 1 and result.model.num_params() > 0
