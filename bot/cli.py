@@ -20,7 +20,8 @@ from bot.art.recipe import Recipe
 from bot.art.render import Progress, Renderer
 from bot.errors import UserError
 from bot.jobs import commands as job_verbs
-from bot.pipeline import Finished, PaintJob, Pipeline
+from bot.pipeline import Finished, PaintJob, Pipeline, load_quotes
+from bot.quotes import commands as quote_verbs
 
 PROG = "cppn-bot"
 PROGRESS_MIN_PIXELS = 1_000_000  # smaller renders finish before a bar is worth drawing
@@ -154,9 +155,7 @@ def _pipeline(device: str, job: PaintJob) -> Pipeline:
 
     quotes = None
     if job.recipe.quote == "generated" and job.custom_quote is None:
-        from bot.quotes import QuoteGenerator
-
-        quotes = QuoteGenerator.load()
+        quotes = load_quotes()
     return Pipeline(Renderer.create(device), Compositor(), quotes)
 
 
@@ -224,7 +223,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_paint(sub)
     _add_replay(sub)
     _add_experiments(sub)
-    job_verbs.add_parsers(sub)  # worker, ...
+    quote_verbs.add_parsers(sub)  # train-quotes, quote, quotes
+    job_verbs.add_parsers(sub)  # worker
     return parser
 
 

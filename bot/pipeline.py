@@ -14,13 +14,17 @@ from typing import Protocol
 import numpy as np
 
 from bot import __version__
-from bot.art.code import format_code
+from bot.art.code import VERSION, format_code
 from bot.art.recipe import Recipe
 from bot.art.render import Renderer
 from bot.compose import Caption, Compositor
 from bot.compose.encode import DISCORD_DEFAULT_LIMIT, encode
 from bot.compose.text import clean_custom_text
 from bot.errors import BotError
+
+# The quote bundle each replay-code format version means, forever: the model_id of quotes/
+# (quotes/manifest.json). A retrained model needs a new format version, and the old bundle kept.
+QUOTE_MODELS = {"1": "2feda3ff"}
 
 
 class GeneratedQuote(Protocol):
@@ -35,6 +39,20 @@ class QuoteSource(Protocol):
     model_id: str
 
     def generate(self, seed: int, attribution: str = "generated") -> GeneratedQuote: ...
+
+
+def load_quotes(path=None) -> QuoteSource:
+    """The shipped quote generator, checked against the model that replay codes name."""
+    from bot.quotes import QuoteGenerator
+
+    gen = QuoteGenerator.load(path)
+    want = QUOTE_MODELS[VERSION]
+    if gen.model_id != want:
+        raise BotError(
+            f"quotes/ holds quote model {gen.model_id}, but version {VERSION} replay codes mean "
+            f"model {want}: restore quotes/ from git, or ship the new model with a new code version"
+        )
+    return gen
 
 
 @dataclass(frozen=True)

@@ -60,8 +60,8 @@ async def test_the_event_loop_keeps_turning_while_jobs_run(renderer):
     ex = Executor(Pipeline(renderer, Compositor(), None), batching=False)
     queue = RenderQueue(LocalBackend(ex))
     await queue.start()
-    # Each about 0.3 s of rendering, plus composing and encoding 512x512: a loop that ran them
-    # itself would stall for longer than the bound below.
+    # A loop that ran a job itself would stall for the whole job; the worst stall seen must be a
+    # small fraction of one job's time (relative, so a faster or slower machine does not matter).
     r = [Recipe(seed=s, layers=8, width=64, w=512, h=512, quote="none") for s in range(2)]
     jobs = [await queue.submit(x, s) for s, x in enumerate(r)]
     worst, t0 = 0.0, time.perf_counter()
@@ -72,7 +72,7 @@ async def test_the_event_loop_keeps_turning_while_jobs_run(renderer):
     took = time.perf_counter() - t0
     await queue.close()
     print(f"2 jobs in {took:.2f} s; longest loop stall {worst * 1000:.0f} ms")
-    assert took > 0.5 and worst < 0.15, (took, worst)
+    assert worst < 0.25 * took / len(jobs), (took, worst)
 
 
 async def test_shutdown_keeps_waiting_jobs_for_the_next_start(renderer, tmp_path):

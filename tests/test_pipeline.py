@@ -82,3 +82,28 @@ def test_result_fits_the_byte_limit(renderer, compositor):
     job = PaintJob(Recipe(seed=4, w=300, h=300, layers=20, quote="none"), byte_limit=30_000)
     done = Pipeline(renderer, compositor, None).run(job)
     assert len(done.data) <= 30_000 and done.mime != "image/png" and done.note
+
+
+def test_the_shipped_quote_model_is_the_one_version_1_codes_name():
+    from bot.pipeline import QUOTE_MODELS, load_quotes
+
+    assert load_quotes().model_id == QUOTE_MODELS["1"]
+
+
+def test_a_code_brings_back_the_same_quote_in_another_process(tmp_path):
+    """paint, then replay in a fresh process: same picture bytes, same generated quote."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+
+    def run(*argv: str) -> list[str]:
+        proc = subprocess.run([sys.executable, "-m", "bot", *argv], capture_output=True,
+                              text=True, check=True, cwd=root)  # fmt: skip
+        return proc.stdout.strip().splitlines()
+
+    first = run("paint", "--seed", "99", "--size", "160x120", "-o", str(tmp_path / "a.png"))
+    again = run("replay", first[-1], "-o", str(tmp_path / "b.png"))
+    assert first[-2] == again[-2] and len(first[-2]) > 20  # the quote line
+    assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()

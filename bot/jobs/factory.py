@@ -17,9 +17,9 @@ log = logging.getLogger(__name__)
 def load_quotes() -> QuoteSource | None:
     """The quote generator, or None (with a warning) where its model is not available."""
     try:
-        from bot.quotes import QuoteGenerator
+        from bot.pipeline import load_quotes as load_pinned_quotes
 
-        return QuoteGenerator.load()
+        return load_pinned_quotes()
     except Exception as e:  # optional here: jobs that need a generated quote then fail clearly
         log.warning("no quote generator (%s); generated quotes will fail", e)
         return None
