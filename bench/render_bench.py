@@ -59,6 +59,7 @@ def article_run_net(net: nn.Module, size_x: int, size_y: int) -> np.ndarray:
 
 # --- measurements ------------------------------------------------------------------------------
 def best_of(fn, repeats: int) -> float:
+    """The fastest of `repeats` runs: the least disturbed by whatever else the machine does."""
     times = []
     for _ in range(repeats):
         t = time.perf_counter()
@@ -100,7 +101,7 @@ def main() -> None:
     torch.manual_seed(0)
     net = ArticleNN()
     net.apply(init_normal)
-    t_article = best_of(lambda: article_run_net(net, w, h), 1)
+    t_article = best_of(lambda: article_run_net(net, w, h), 3)
     recipe = Recipe(seed=1, layers=9, width=16, w=w, h=h)
     renderer = Renderer.create("cpu")
     renderer.render(recipe)  # warm up
