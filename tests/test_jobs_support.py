@@ -35,12 +35,18 @@ class FakeQuote:
 
 
 class FakeQuotes:
-    """A hand-written stand-in for the quote generator: deterministic in the seed."""
+    """A hand-written stand-in for the quote generator: deterministic in the seed, and it
+    remembers what it was asked for."""
 
     model_id = "fake0001"
 
+    def __init__(self) -> None:
+        self.calls: list[tuple[int, str]] = []
+
     def generate(self, seed: int, attribution: str = "generated") -> FakeQuote:
-        return FakeQuote(f"Quote number {seed}.", f"Philosopher {seed}", "neural")
+        self.calls.append((seed, attribution))
+        who = "The Bot" if attribution == "signature" else f"Philosopher {seed}"
+        return FakeQuote(f"Quote number {seed}.", who, "neural")
 
 
 class GatedRenderer:

@@ -2,10 +2,10 @@
 
 import io
 import json
-from dataclasses import dataclass
 
 import pytest
 from PIL import Image
+from test_jobs_support import FakeQuotes
 
 from bot.art import Recipe, format_code
 from bot.compose import Compositor
@@ -13,27 +13,6 @@ from bot.errors import BotError, UserError
 from bot.pipeline import PaintJob, Pipeline
 
 STAGES = {"weights", "render", "quote", "compose", "encode"}
-
-
-@dataclass(frozen=True)
-class FakeQuote:
-    text: str
-    attribution: str
-    engine: str
-
-
-class FakeQuotes:
-    """A hand-written stand-in for the quote generator: deterministic in the seed."""
-
-    model_id = "fake0001"
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[int, str]] = []
-
-    def generate(self, seed: int, attribution: str = "generated") -> FakeQuote:
-        self.calls.append((seed, attribution))
-        who = "The Bot" if attribution == "signature" else f"Philosopher {seed}"
-        return FakeQuote(f"Quote number {seed} is a quiet thought.", who, "neural")
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +23,7 @@ def compositor() -> Compositor:
 def test_generated_quote_comes_from_the_seed(renderer, compositor):
     quotes = FakeQuotes()
     done = Pipeline(renderer, compositor, quotes).run(PaintJob(Recipe(seed=7, w=96, h=64)))
-    assert (
-        done.quote == "Quote number 7 is a quiet thought." and done.attribution == "Philosopher 7"
-    )
+    assert done.quote == "Quote number 7." and done.attribution == "Philosopher 7"
     assert done.quote_engine == "neural" and quotes.calls == [(7, "generated")]
     assert set(done.timings) == STAGES and all(t >= 0 for t in done.timings.values())
     assert done.code == format_code(Recipe(seed=7, w=96, h=64))
