@@ -10,7 +10,6 @@ from PIL import Image
 
 from bot.art import parse_code
 from bot.cli import main
-from bot.imagefile import read_code
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,7 +29,7 @@ def test_paint_writes_the_picture_and_prints_its_code_last(tmp_path, capsys):
     assert (r.seed, r.layers, r.width, r.activation, r.std, r.inputs, r.zoom, r.color) == (
         77, 16, 8, "sin", 0.5, "xyr", 0.5, "hsv")  # fmt: skip
     assert Image.open(out).size == (48, 32)
-    assert read_code(out) == code
+    assert Image.open(out).text["replay-code"] == code
 
 
 def test_paint_without_a_seed_picks_a_new_one(tmp_path, capsys):
