@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint bench gallery clean
+.PHONY: setup demo test lint bench gpu-check gallery clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ gallery: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/render_bench.py
+
+gpu-check: $(STAMP)
+	$(BIN)/python bench/gpu_check.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache
