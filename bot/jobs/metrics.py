@@ -6,7 +6,7 @@ local backend, in each worker for arq) observes wait, stage seconds and batch si
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 SECONDS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
 STAGES = ("weights", "render", "quote", "compose", "encode")
@@ -42,6 +42,3 @@ class Metrics:
     def value(self, name: str, labels: dict[str, str] | None = None) -> float:
         """A sample's current value (0 when never set): for tests and the benchmark."""
         return self.registry.get_sample_value(name, labels) or 0.0
-
-    def exposition(self) -> bytes:
-        return generate_latest(self.registry)
