@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from pathlib import Path
+from dataclasses import dataclass, field, fields
 
 from bot.errors import SettingsError
 
@@ -32,6 +33,16 @@ class Settings:
     metrics_port: int = 0  # a worker serves prometheus metrics on this port; 0: off
     # --- store --------------------------------------------------------------------------------
     db_path: str = "cppn-bot.db"  # the SQLite file: renders, guild settings, daily slots
+    # --- discord ------------------------------------------------------------------------------
+    # The bot token: from CPPN_DISCORD_TOKEN or a file (CPPN_DISCORD_TOKEN_FILE); never logged.
+    discord_token: str = field(default="", repr=False)
+    discord_token_file: str = ""  # a file holding the token (e.g. a systemd or Docker secret)
+    discord_guild: int = 0  # sync slash commands to this one server at once (testing); 0: global
+    sync_commands: bool = True  # register the slash commands with Discord on start
+    cooldown_s: float = 8.0  # seconds between one person's paint requests (commands, buttons)
+    progress_s: float = 3.0  # how often a queued request's message shows its position and ETA
+    daily_check_s: float = 30.0  # how often the daily-post loop looks for a slot that is due
+    daily_catchup_h: float = 12.0  # a slot missed while down is posted late within this, else skipped
 
     def __post_init__(self) -> None:
         if self.queue_backend not in ("local", "arq"):
@@ -39,8 +50,24 @@ class Settings:
         for name in ("queue_max", "user_max_pending", "batch_max", "compose_threads"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1")
-        if self.job_timeout_s <= 0 or self.poll_s <= 0:
-            raise SettingsError("job_timeout_s and poll_s must be positive")
+        for name in ("job_timeout_s", "poll_s", "progress_s", "daily_check_s", "daily_catchup_h"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"{name} must be positive")
+        if self.cooldown_s < 0:
+            raise SettingsError("cooldown_s must not be negative")
+
+    def token(self) -> str:
+        """The Discord bot token: the variable, else the file; "" when neither is set."""
+        if self.discord_token.strip():
+            return self.discord_token.strip()
+        if self.discord_token_file:
+            try:
+                return Path(self.discord_token_file).read_text(encoding="utf-8").strip()
+            except OSError as e:
+                raise SettingsError(
+                    f"cannot read the token file {self.discord_token_file}: {e.strerror}"
+                ) from None
+        return ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
