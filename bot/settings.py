@@ -43,6 +43,12 @@ class Settings:
     progress_s: float = 3.0  # how often a queued request's message shows its position and ETA
     daily_check_s: float = 30.0  # how often the daily-post loop looks for a slot that is due
     daily_catchup_h: float = 12.0  # a slot missed while down is posted late within this, else skipped
+    # --- running ------------------------------------------------------------------------------
+    health_host: str = "127.0.0.1"  # where `cppn-bot run` serves /healthz and /metrics
+    health_port: int = 8080  # 0: no health/metrics server
+    shutdown_grace_s: float = 30.0  # on SIGTERM/SIGINT, running jobs get this long to finish
+    log_level: str = "INFO"  # DEBUG, INFO, WARNING, ERROR
+    log_format: str = "text"  # text (key=value lines) or json (one object per line)
 
     def __post_init__(self) -> None:
         if self.queue_backend not in ("local", "arq"):
