@@ -127,7 +127,7 @@ class Pipeline:
         if self.quotes is None:
             raise BotError("this pipeline has no quote generator; paint with no quote")
         style = "signature" if job.recipe.signature else "generated"
-        q = self.quotes.generate(job.recipe.seed, attribution=style)
+        q = self.quotes.generate(job.recipe.quote_seed(), attribution=style)
         return Caption(q.text, q.attribution.lstrip("—–- ").strip() or None), q.engine
 
     def _metadata(self, job: PaintJob, caption: Caption | None, engine: str | None) -> dict:

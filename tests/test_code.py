@@ -50,6 +50,8 @@ def recipes(draw) -> Recipe:
         kw["range"] = draw(_float(*rc.UNIFORM_RANGE))
     kw["quote"] = draw(st.sampled_from(rc.QUOTES))
     kw["signature"] = kw["quote"] == "generated" and draw(st.booleans())
+    if kw["quote"] == "generated":
+        kw["quote_variant"] = draw(st.integers(0, rc.MAX_QUOTE_VARIANT))
     kw["placement"] = draw(st.sampled_from(rc.PLACEMENTS))
     try:
         return Recipe(**kw)
@@ -74,11 +76,11 @@ def test_longest_possible_code_fits():
         seed=rc.MAX_SEED, layers=32, width=256, schedule="halving", floor=255,
         activation="softplus", init="uniform", range=0.0123, hidden_bias=True, inputs="xyr",
         zdim=8, coords="raw", zoom=0.00123, cx=-0.00123, cy=-0.00456, color="hsv", w=4096,
-        h=4096, quote="none", placement="bottom",
+        h=4096, signature=True, quote_variant=999, placement="bottom",
     )  # fmt: skip
     code = format_code(r)
     assert len(code) <= MAX_CODE, code
-    assert len(code) == 75  # the longest form of every token at once
+    assert len(code) == 79  # the longest form of every token at once
 
 
 def _unchecked(**kw) -> Recipe:
@@ -147,3 +149,15 @@ def test_golden_codes_render_the_same_picture_forever(renderer, code, digest):
         ref = np.asarray(Image.open(GOLDEN / f"{code}.png").convert("RGB"), dtype=np.int16)
         diff = int(np.abs(ref - pixels.astype(np.int16)).max())
         pytest.fail(f"{code} renders differently now: sha256 {got}, max level diff {diff}")
+
+
+def test_quote_variant_changes_only_the_quote_seed():
+    base = Recipe(seed=42)
+    other = Recipe(seed=42, quote_variant=3)
+    assert format_code(other) == "1-1a-k3" and parse_code("1-1a-k3") == other
+    assert other.quote_seed() != base.quote_seed() == 42
+    assert Recipe(seed=42, quote_variant=4).quote_seed() != other.quote_seed()
+    with pytest.raises(RecipeError, match="quote_variant"):
+        Recipe(seed=42, quote="none", quote_variant=1)  # no quote: no variant to choose
+    with pytest.raises(CodeError):
+        parse_code("1-1a-k1000")

@@ -9,13 +9,14 @@ o means 0 and i, l mean 1). `<tokens>` lists only the parameters that differ fro
 each a key letter and a value, in this order:
 
     d<layers> w<width> f<floor> a<act> n<std>|u<range>|t b r z<zdim> p m<zoom> c<x>,<y> g|h s<w>x<h>
-    q y v<place>
+    q y k<n> v<place>
 
 f: halving schedule down to floor; a: activation (t tanh, s sin, r relu, m sigmoid, p softplus,
 g gaussian, x mix); n: normal init with std; u: uniform init in +-range; t: PyTorch's default init;
 b: biases on every hidden layer; r: radius input; z: latent inputs; p: raw pixel coordinates;
 m: zoom; c: centre; g: black and white; h: hsv colour; s: size in pixels; q: no quote;
-y: the bot's signature instead of a generated philosopher; v: quote placement (t top, c centre,
+y: the bot's signature instead of a generated philosopher; k: the n-th other quote for the
+same picture (the New quote button); v: quote placement (t top, c centre,
 b bottom). The quote comes from the seed and the quote model that the format version names.
 A bare integer is read as the default recipe with that seed.
 """
@@ -114,6 +115,8 @@ def _tokens(r: Recipe):
         yield "q"
     if r.signature:
         yield "y"
+    if r.quote_variant:
+        yield f"k{r.quote_variant}"
     if r.placement != d.placement:
         yield "v" + r.placement[0]
 
@@ -170,7 +173,7 @@ def _num(key: str, value: str, kind: type) -> int | float:
         raise CodeError(msg) from None
 
 
-_INT_KEYS = {"d": "layers", "w": "width", "z": "zdim"}
+_INT_KEYS = {"d": "layers", "w": "width", "z": "zdim", "k": "quote_variant"}
 _FLAGS = {
     "t": {"init": "default"}, "b": {"hidden_bias": True}, "r": {"inputs": "xyr"},
     "p": {"coords": "raw"}, "g": {"color": "bw"}, "h": {"color": "hsv"},

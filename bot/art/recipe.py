@@ -25,6 +25,7 @@ MAX_SEED = 2**32 - 1
 MAX_LAYERS = 32
 MAX_WIDTH = 256
 MAX_ZDIM = 8
+MAX_QUOTE_VARIANT = 999
 MIN_SIDE, MAX_SIDE = 16, 4096
 STD_RANGE = (0.01, 100.0)
 UNIFORM_RANGE = (0.01, 1000.0)
@@ -71,6 +72,7 @@ class Recipe:
     h: int = 1024
     quote: str = "generated"  # a quote generated from the seed, or none
     signature: bool = False  # sign with the bot's fixed signature, not a generated philosopher
+    quote_variant: int = 0  # 0: the seed's own quote; n: the n-th other quote for this picture
     placement: str = "auto"  # where the quote goes; auto: the calmest band
 
     def __post_init__(self) -> None:
@@ -105,6 +107,12 @@ class Recipe:
     def work(self) -> int:
         """Multiply-adds to render: pixels x sum of fan_in*fan_out over the layers."""
         return self.w * self.h * sum(a * b for a, b in self.layer_dims())
+
+    def quote_seed(self) -> int:
+        """The seed the quote is drawn with: the picture's own, or a variant's (New quote)."""
+        if self.quote_variant == 0:
+            return self.seed
+        return (self.seed + self.quote_variant * 0x9E3779B1) % (MAX_SEED + 1)
 
     def with_size(self, w: int, h: int) -> Recipe:
         """The same picture at another resolution."""
@@ -165,6 +173,8 @@ def _validate(r: Recipe) -> None:
     if not isinstance(r.signature, bool):
         raise RecipeError("signature", r.signature, "true or false")
     _check_unused(r, "signature", r.quote == "generated", "with a generated quote")
+    _check_int("quote_variant", r.quote_variant, 0, MAX_QUOTE_VARIANT)
+    _check_unused(r, "quote_variant", r.quote == "generated", "with a generated quote")
     _check_choice("placement", r.placement, PLACEMENTS)
     check_budget(r, MAX_WORK)
 
