@@ -18,7 +18,8 @@ from bot.art import recipe as rc
 from bot.art.code import parse_code
 from bot.art.recipe import Recipe
 from bot.art.render import Progress, Renderer
-from bot.errors import UserError
+from bot.discordbot import commands as discord_verbs
+from bot.errors import SettingsError, UserError
 from bot.jobs import commands as job_verbs
 from bot.pipeline import Finished, PaintJob, Pipeline, load_quotes
 from bot.quotes import commands as quote_verbs
@@ -225,6 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_experiments(sub)
     quote_verbs.add_parsers(sub)  # train-quotes, quote, quotes
     job_verbs.add_parsers(sub)  # worker
+    discord_verbs.add_parsers(sub)  # run, invite
     return parser
 
 
@@ -232,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except UserError as e:
+    except (UserError, SettingsError) as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

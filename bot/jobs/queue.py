@@ -185,6 +185,10 @@ class RenderQueue:
         """Jobs accepted and not finished: all, or one user's."""
         return len(self._jobs) if user is None else self._per_user[user]
 
+    def jobs_of(self, user: int) -> list[Job]:
+        """One person's accepted, unfinished jobs, oldest first."""
+        return [j for j in self._jobs.values() if j.request.owner.user == user]
+
     async def state(self, job: Job) -> JobState:
         if job.done():
             return JobState(_final_status(job._future), None, 0.0)

@@ -47,4 +47,11 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (guild, day)
     );
     """,
+    # 2: delivery marks, so a result finished but never posted (a crash between the two) is
+    #    found and posted on the next start
+    """
+    ALTER TABLE renders ADD COLUMN delivered_at REAL;
+    CREATE INDEX renders_undelivered ON renders (finished_at)
+        WHERE status = 'done' AND delivered_at IS NULL;
+    """,
 )

@@ -37,6 +37,7 @@ class RenderRow:
     device: str | None = None
     versions: dict | None = None
     error: str | None = None
+    delivered_at: float | None = None  # the result (or its error) reached the person
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,25 @@ class Store:
         )
         await self.db.commit()
 
+    async def mark_delivered(
+        self, render_id: str, channel: int | None = None, message: int | None = None
+    ) -> None:
+        """The result reached its person (posted as `message`, when known)."""
+        await self.db.execute(
+            "UPDATE renders SET delivered_at = ?, channel = COALESCE(?, channel),"
+            " message = COALESCE(?, message) WHERE id = ?",
+            (time.time(), channel, message, render_id),
+        )
+        await self.db.commit()
+
+    async def undelivered(self, since: float) -> list[RenderRow]:
+        """Done since `since` but never delivered: the process died between the two."""
+        return await self._renders(
+            "WHERE status = 'done' AND delivered_at IS NULL AND finished_at >= ?"
+            " ORDER BY finished_at",
+            (since,),
+        )
+
     async def get_render(self, render_id: str) -> RenderRow | None:
         rows = await self._renders("WHERE id = ?", (render_id,))
         return rows[0] if rows else None
@@ -164,6 +184,20 @@ class Store:
             (guild, key, json.dumps(value)),
         )
         await self.db.commit()
+
+    async def guilds_with(self, key: str) -> dict[int, object]:
+        """Every guild that has `key` set, with its value."""
+        async with self.db.execute(
+            "SELECT guild, value FROM guild_settings WHERE key = ?", (key,)
+        ) as cur:
+            return {g: json.loads(v) for g, v in await cur.fetchall()}
+
+    async def delete_guild_setting(self, guild: int, key: str) -> bool:
+        cur = await self.db.execute(
+            "DELETE FROM guild_settings WHERE guild = ? AND key = ?", (guild, key)
+        )
+        await self.db.commit()
+        return cur.rowcount == 1
 
     # --- daily-post slots ---------------------------------------------------------------------
     async def claim_slot(self, guild: int, day: str) -> bool:

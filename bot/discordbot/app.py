@@ -1,0 +1,166 @@
+"""The discord.py bot: minimal intents, cogs, persistent buttons, the error handler.
+
+Everything it uses comes in through the constructor (the queue, the store, the painter, the
+daily poster), as in discord.py's advanced_startup example; `bot.discordbot.runner` builds them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, date, datetime
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discordbot import messages
+from bot.discordbot.buttons import DeleteButton, PaintButton
+from bot.discordbot.cogs.daily import DailyCog
+from bot.discordbot.cogs.paint import PaintCog
+from bot.discordbot.daily import DailyPoster
+from bot.discordbot.messages import NO_MENTIONS
+from bot.discordbot.painter import Painter, send_ephemeral
+from bot.discordbot.schedule import post_nonce
+from bot.errors import UserError
+from bot.jobs import RenderQueue
+from bot.pipeline import Finished
+from bot.settings import Settings
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+# Scopes and permissions the invite link asks for: post pictures with embeds, read back the
+# channel's recent messages (to find a daily post cut short by a crash), use slash commands.
+PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    embed_links=True,
+    attach_files=True,
+    read_message_history=True,
+)
+
+
+def intents() -> discord.Intents:
+    """Only guild events: channels for /daily, nothing of members or message content."""
+    return discord.Intents(guilds=True)
+
+
+def invite_url(application_id: int) -> str:
+    return discord.utils.oauth_url(
+        application_id, permissions=PERMISSIONS, scopes=("bot", "applications.commands")
+    )
+
+
+class ChannelPublisher:
+    """Posts the daily piece in a channel (the DailyPoster's Publisher)."""
+
+    def __init__(self, client: discord.Client) -> None:
+        self.client = client
+
+    @staticmethod
+    def marker(day: date) -> str:
+        return f"**Piece of the day** · {day.isoformat()}"
+
+    async def send(self, guild: int, channel: int, day: date, finished: Finished) -> int:
+        ch = self.client.get_partial_messageable(channel, guild_id=guild)
+        r = messages.result(
+            finished, requester=None, title=f"Piece of the day · {day:%d %B %Y}",
+            content=self.marker(day),
+        )  # fmt: skip
+        msg = await ch.send(
+            r.content, embed=r.embed, file=r.file, view=r.view,
+            nonce=post_nonce(guild, day), allowed_mentions=NO_MENTIONS,
+        )  # fmt: skip
+        return msg.id
+
+    async def find(self, guild: int, channel: int, day: date, after: float) -> int | None:
+        ch = self.client.get_partial_messageable(channel, guild_id=guild)
+        me = self.client.user
+        since = datetime.fromtimestamp(after - 60, UTC)  # a minute of clock skew
+        async for m in ch.history(limit=50, after=since):
+            if me is not None and m.author.id == me.id and self.marker(day) in (m.content or ""):
+                return m.id
+        return None
+
+
+class ArtBot(commands.Bot):
+    def __init__(
+        self,
+        settings: Settings,
+        queue: RenderQueue,
+        store: Store,
+        painter: Painter,
+        **options,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,  # no text commands; slash commands only
+            intents=intents(),
+            allowed_mentions=NO_MENTIONS,
+            help_command=None,
+            **options,
+        )
+        self.settings, self.queue, self.store, self.painter = settings, queue, store, painter
+        painter.client = self
+        self.poster = DailyPoster(
+            store, queue, ChannelPublisher(self), settings.daily_catchup_h * 3600
+        )
+        self._daily_task: asyncio.Task | None = None
+        self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
+
+    async def setup_hook(self) -> None:
+        await self.add_cog(PaintCog(self.painter, self.queue))
+        await self.add_cog(DailyCog(self.store, self.poster))
+        self.add_dynamic_items(PaintButton, DeleteButton)
+        await self.queue.start()  # re-queued jobs are posted in their channels when done
+        await self.painter.redeliver()
+        if self.settings.sync_commands:
+            await self._sync()
+        self._daily_task = asyncio.create_task(self._daily_loop(), name="daily-post")
+
+    async def _sync(self) -> None:
+        if self.settings.discord_guild:
+            guild = discord.Object(self.settings.discord_guild)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+        else:
+            synced = await self.tree.sync()
+        log.info("synced %d slash commands", len(synced))
+
+    async def _daily_loop(self) -> None:
+        await self.wait_until_ready()
+        await self.poster.run(self.settings.daily_check_s)
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s (%s) to %d servers", self.user, self.user and self.user.id,
+                 len(self.guilds))  # fmt: skip
+
+    async def on_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        """One clear ephemeral line for every user error; never a traceback in a channel."""
+        cause = getattr(error, "original", error)
+        if isinstance(cause, UserError):
+            text = messages.error_text(str(cause))
+        elif isinstance(error, app_commands.TransformerError):
+            text = messages.error_text(f"{error.value!r} is not a valid {error.type.name}")
+        elif isinstance(error, app_commands.MissingPermissions):
+            text = messages.error_text(
+                "you need " + ", ".join(error.missing_permissions) + " for this"
+            )
+        elif isinstance(error, app_commands.NoPrivateMessage):
+            text = messages.error_text("this command works in a server only")
+        elif isinstance(error, app_commands.CheckFailure):
+            text = messages.error_text("you cannot use this command here")
+        else:
+            log.error("command %s failed", interaction.command and interaction.command.name,
+                      exc_info=cause)  # fmt: skip
+            text = "⚠️ Something went wrong on our side; it has been logged."
+        await send_ephemeral(interaction, text)
+
+    async def close(self) -> None:
+        if self._daily_task is not None:
+            self._daily_task.cancel()
+            await asyncio.gather(self._daily_task, return_exceptions=True)
+        await super().close()

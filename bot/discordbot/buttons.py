@@ -1,0 +1,69 @@
+"""The buttons under every result. Persistent: the replay code (or the requester, for Delete)
+travels in the custom id, so a click works after a restart with nothing kept in memory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+ACTION_LABELS = {
+    "reroll": ("Re-roll", "🎲"),
+    "zoom": ("Zoom ×2", "🔍"),
+    "hd": ("HD", "🖼️"),
+    "quote": ("New quote", "💬"),
+}
+CODE_CHARS = r"[0-9a-z.,\-]{3,80}"  # what a canonical replay code is made of
+
+
+class PaintButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=rf"cppn:(?P<action>reroll|zoom|hd|quote):(?P<code>{CODE_CHARS})",
+):
+    """Paints a variation of the code: a new seed, twice as close, bigger, another quote."""
+
+    def __init__(self, action: str, code: str, *, disabled: bool = False) -> None:
+        label, emoji = ACTION_LABELS[action]
+        button: discord.ui.Button[Any] = discord.ui.Button(
+            label=label,
+            emoji=emoji,
+            style=discord.ButtonStyle.secondary,
+            custom_id=f"cppn:{action}:{code}",
+            disabled=disabled,
+        )
+        super().__init__(button)
+        self.action, self.code = action, code
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: Any, /
+    ) -> PaintButton:
+        return cls(match["action"], match["code"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.client.painter.on_button(interaction, self.action, self.code)  # type: ignore[attr-defined]
+
+
+class DeleteButton(
+    discord.ui.DynamicItem[discord.ui.Button], template=r"cppn:delete:(?P<user>[0-9]{1,20})"
+):
+    """Deletes the result: the person who asked for it, or anyone who may manage messages."""
+
+    def __init__(self, requester: int) -> None:
+        button: discord.ui.Button[Any] = discord.ui.Button(
+            label="Delete",
+            emoji="🗑️",
+            style=discord.ButtonStyle.secondary,
+            custom_id=f"cppn:delete:{requester}",
+        )
+        super().__init__(button)
+        self.requester = requester
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: Any, /
+    ) -> DeleteButton:
+        return cls(int(match["user"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.client.painter.on_delete(interaction, self.requester)  # type: ignore[attr-defined]

@@ -1,0 +1,143 @@
+"""/paint, /replay, /queue, /about: options in, PaintJobs out. No rendering logic here."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.art import recipe as rc
+from bot.art.code import EXAMPLE
+from bot.discordbot import messages
+from bot.discordbot.options import (
+    MAX_ZOOM,
+    MAX_ZOOM_IN,
+    MIN_ZOOM,
+    PaintOptions,
+    paint_job,
+    replay_job,
+)
+from bot.discordbot.painter import Painter
+from bot.jobs import JobStatus, RenderQueue
+
+Activation = Literal["tanh", "sin", "relu", "sigmoid", "softplus", "gaussian", "mix"]
+Init = Literal["normal", "uniform", "default"]
+Colour = Literal["rgb", "bw", "hsv"]
+Size = Literal["square", "landscape", "portrait", "wallpaper"]
+QuoteMode = Literal["generated", "none", "custom"]
+ReplaySize = Literal["1x", "2x", "4k"]
+Text = app_commands.Range[str, 1, 280]
+
+ABOUT = (
+    "I paint abstract pictures with a **CPPN**: a small random neural network that maps each "
+    "pixel's (x, y) to a colour. Deep, narrow networks fold space into swirls; wide ones "
+    "splash like Pollock; PyTorch's default initialisation gives grey goo. A generated "
+    '"philosopher" adds a quote.\n\n'
+    "**Replay codes** such as `1-3zk8q2-d16w32as` hold the whole recipe: `1` is the format, "
+    "then the seed, then only what differs from the defaults (`d16` 16 layers, `w32` 32 "
+    "neurons, `as` sin activation, `s1920x1080` the size, …). Paste one into `/replay` for the "
+    "same picture, at any size.\n\n"
+    "The ideas come from a Chinese article that ports otoro.net's CPPN demo to PyTorch and "
+    "walks through its experiments: zoom (coordinates ×0.01), depth (0 to 16 layers), width "
+    "(16 to 128 neurons), weight spread (±100, ±3, N(0, 1)) and layers that halve in width."
+)
+
+
+class PaintCog(commands.Cog):
+    def __init__(self, painter: Painter, queue: RenderQueue) -> None:
+        self.painter, self.queue = painter, queue
+
+    @app_commands.command(name="paint", description="Paint a new abstract picture with a quote")
+    @app_commands.describe(
+        layers=f"hidden layers, 0–{rc.MAX_LAYERS} (default 9): deeper is more folded",
+        width=f"neurons per layer, 1–{rc.MAX_WIDTH} (default 16): wider is busier",
+        activation="the neurons' curve (default tanh)",
+        init="weights: normal (default), uniform, or PyTorch's default (grey goo)",
+        spread="the weights' std (normal) or range (uniform); default suits the activation",
+        zoom=f"magnification, {MIN_ZOOM:g}–{MAX_ZOOM:g} (100 is the article's x0.01)",
+        colour="rgb, bw (black and white) or hsv",
+        size="shape: square 1024², landscape 1280×720, portrait 720×1280, wallpaper 1920×1080",
+        radius="add the distance from the centre as an input (rings and halos)",
+        quote="a generated quote (default), none, or your own text",
+        text="your own quote (with quote:custom), up to 280 characters",
+        seed=f"0–{rc.MAX_SEED}; default: a random one",
+    )
+    async def paint(
+        self,
+        interaction: discord.Interaction,
+        layers: app_commands.Range[int, 0, rc.MAX_LAYERS] | None = None,
+        width: app_commands.Range[int, 1, rc.MAX_WIDTH] | None = None,
+        activation: Activation | None = None,
+        init: Init | None = None,
+        spread: app_commands.Range[float, 0.01, 1000.0] | None = None,
+        zoom: app_commands.Range[float, MIN_ZOOM, MAX_ZOOM] | None = None,
+        colour: Colour | None = None,
+        size: Size | None = None,
+        radius: bool | None = None,
+        quote: QuoteMode | None = None,
+        text: Text | None = None,
+        seed: app_commands.Range[int, 0, rc.MAX_SEED] | None = None,
+    ) -> None:
+        options = PaintOptions(
+            layers, width, activation, init, spread, zoom, colour, size, radius, quote, text, seed
+        )
+        await self.painter.paint(interaction, lambda limit: paint_job(options, limit))
+
+    @app_commands.command(name="replay", description="Paint a replay code again")
+    @app_commands.describe(
+        code=f"a replay code such as {EXAMPLE}, or a bare seed number",
+        size="1x as coded, 2x (up to 4K), or 4k (3840 on the long side)",
+        zoom=f"look closer, 1–{MAX_ZOOM_IN:g} times",
+        text="your own quote instead of the generated one",
+        new_quote="a different generated quote for the same picture",
+    )
+    async def replay(
+        self,
+        interaction: discord.Interaction,
+        code: app_commands.Range[str, 1, 200],
+        size: ReplaySize | None = None,
+        zoom: app_commands.Range[float, 1.0, MAX_ZOOM_IN] | None = None,
+        text: Text | None = None,
+        new_quote: bool = False,
+    ) -> None:
+        await self.painter.paint(
+            interaction,
+            lambda limit: replay_job(
+                code, limit, size=size, zoom=zoom, text=text, new_quote=new_quote
+            ),
+            title="Replay",
+        )
+
+    @app_commands.command(name="queue", description="Your paintings in the queue, and its length")
+    async def queue_status(self, interaction: discord.Interaction) -> None:
+        lines = []
+        for job in self.queue.jobs_of(interaction.user.id):
+            state = await job.state()
+            where = (
+                f"#{state.position + 1} in line"
+                if state.status == JobStatus.QUEUED and state.position is not None
+                else state.status.value
+            )
+            lines.append(f"`{job.code}` — {where}, about {round(state.eta_s or 0)} s")
+        mine = "\n".join(lines) or "You have nothing in the queue."
+        total = self.queue.pending()
+        cap = self.queue.limits.queue_max
+        await interaction.response.send_message(
+            f"{mine}\nThe queue holds {total} painting{'s' * (total != 1)} (at most {cap}).",
+            ephemeral=True,
+            allowed_mentions=messages.NO_MENTIONS,
+        )
+
+    @app_commands.command(name="about", description="What this bot is and how replay codes work")
+    async def about(self, interaction: discord.Interaction) -> None:
+        embed = discord.Embed(title="CPPN art bot", description=ABOUT, colour=messages.EMBED_COLOUR)
+        embed.add_field(
+            name="Commands",
+            value="`/paint layers:16` · `/replay code` · `/queue` · `/daily set` (admins)",
+            inline=False,
+        )
+        await interaction.response.send_message(
+            embed=embed, ephemeral=True, allowed_mentions=messages.NO_MENTIONS
+        )

@@ -1,0 +1,107 @@
+"""How results look on Discord: the file, the embed with the replay code, the buttons."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import discord
+
+from bot.art.code import parse_code
+from bot.art.recipe import Recipe
+from bot.discordbot.buttons import DeleteButton, PaintButton
+from bot.discordbot.options import can_hd
+from bot.jobs import JobState, JobStatus
+from bot.pipeline import Finished
+
+NO_MENTIONS = discord.AllowedMentions.none()
+EMBED_COLOUR = discord.Colour(0x6B5B95)
+_EXT = {"image/png": "png", "image/webp": "webp", "image/jpeg": "jpg"}
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything one message with a finished painting carries."""
+
+    content: str | None
+    embed: discord.Embed
+    file: discord.File
+    view: discord.ui.View
+
+
+def describe_recipe(r: Recipe) -> str:
+    """One line a person can read: what was painted."""
+    widths = f"{r.width}→{r.floor} halving" if r.schedule == "halving" else f"{r.width}"
+    init = {
+        "normal": f"N(0, {r.std:g})",
+        "uniform": f"U(±{r.range:g})",
+        "default": "PyTorch default (grey goo)",
+    }[r.init]
+    parts = [f"{r.layers} layers × {widths}", r.activation, init]
+    if r.inputs == "xyr":
+        parts.append("radius input")
+    if r.zdim:
+        parts.append(f"z{r.zdim}")
+    if r.coords == "raw":
+        parts.append("raw pixel coordinates")
+    if r.zoom != 1.0:
+        parts.append(f"zoom ×{1 / r.zoom:.3g}")
+    if r.color != "rgb":
+        parts.append({"bw": "black and white", "hsv": "HSV"}[r.color])
+    parts.append(f"{r.w}×{r.h}")
+    return " · ".join(parts)
+
+
+def result(
+    f: Finished, *, requester: int | None, title: str = "", content: str | None = None
+) -> Result:
+    """The message for a finished painting: file, embed (replay code, recipe) and buttons."""
+    recipe = parse_code(f.code)
+    name = f"cppn-{f.code}.{_EXT.get(f.mime, 'png')}"
+    embed = discord.Embed(
+        title=title or None,
+        description=f"Replay code `{f.code}`\n-# paste it into `/replay` for the same picture",
+        colour=EMBED_COLOUR,
+    )
+    embed.add_field(name="Recipe", value=describe_recipe(recipe), inline=False)
+    embed.set_image(url=f"attachment://{name}")
+    took = sum(f.timings.values())
+    footer = f"painted in {took:.1f} s"
+    if f.quote_engine in ("neural", "markov"):
+        footer += " · the quote is machine-made"
+    if f.note:
+        footer += f" · {f.note}"
+    embed.set_footer(text=footer[:2048])
+    file = discord.File(io.BytesIO(f.data), filename=name)
+    return Result(content, embed, file, result_view(f.code, requester))
+
+
+def result_view(code: str, requester: int | None) -> discord.ui.View:
+    """The buttons under a result. They carry all their state in their custom ids."""
+    view = discord.ui.View(timeout=None)
+    recipe = parse_code(code)
+    view.add_item(PaintButton("reroll", code))
+    view.add_item(PaintButton("zoom", code))
+    view.add_item(PaintButton("hd", code, disabled=not can_hd(recipe)))
+    view.add_item(PaintButton("quote", code))
+    view.add_item(DeleteButton(requester or 0))
+    return view
+
+
+def progress_text(state: JobState, what: str = "Your painting") -> str:
+    if state.status == JobStatus.QUEUED and state.position:
+        ahead = "1 painting" if state.position == 1 else f"{state.position} paintings"
+        return f"🎨 {what} is in the queue behind {ahead}; ready in about {_eta(state.eta_s)}."
+    if state.status == JobStatus.QUEUED:
+        return f"🎨 {what} is next in the queue; ready in about {_eta(state.eta_s)}."
+    return f"🖌️ Painting… ready in about {_eta(state.eta_s)}."
+
+
+def _eta(seconds: float | None) -> str:
+    s = max(1, round(seconds or 1))
+    return f"{s} s" if s < 90 else f"{round(s / 60)} min"
+
+
+def error_text(message: str) -> str:
+    text = message[:1].upper() + message[1:]
+    return f"⚠️ {text}" if text.endswith((".", "!", "?")) else f"⚠️ {text}."

@@ -1,0 +1,218 @@
+"""What the Discord options mean as recipes: /paint presets, /replay overrides, button variants.
+
+Pure functions of plain values (no discord.py), so the cogs stay thin and this is tested alone.
+Every value is re-validated here or by Recipe, whatever Discord already checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, replace
+from datetime import date
+
+from bot.art import recipe as rc
+from bot.art.code import parse_code
+from bot.art.recipe import Recipe
+from bot.compose.text import clean_custom_text
+from bot.errors import UserError
+from bot.pipeline import PaintJob
+
+# Shape presets: the long side stays at or under 1920 so a CPU renders them in seconds.
+SIZES: dict[str, tuple[int, int]] = {
+    "square": (1024, 1024),
+    "landscape": (1280, 720),
+    "portrait": (720, 1280),
+    "wallpaper": (1920, 1080),
+}
+HD_LONG_SIDE = 3840  # 4K: the most /replay and the HD button will paint
+# The weight spread that gives pictures rather than flat colour or noise at the default depth
+# (looked at over a grid of seeds and spreads; tanh is the article's N(0, 1)).
+SPREAD = {
+    "tanh": 1.0, "sin": 0.5, "relu": 0.6, "sigmoid": 4.0,
+    "softplus": 0.6, "gaussian": 0.9, "mix": 1.0,
+}  # fmt: skip
+UNIFORM_SPREAD = 3.0  # the article's "weights in +-3" experiment
+QUOTE_MODES = ("generated", "none", "custom")
+MIN_ZOOM, MAX_ZOOM = 0.01, 100.0  # /paint zoom: magnification (100: the article's x0.01)
+MAX_ZOOM_IN = 64.0  # /replay zoom: how much closer than the code's own picture
+
+
+@dataclass(frozen=True)
+class PaintOptions:
+    """/paint's options as given; None means "not given, use the preset"."""
+
+    layers: int | None = None
+    width: int | None = None
+    activation: str | None = None
+    init: str | None = None
+    spread: float | None = None
+    zoom: float | None = None
+    colour: str | None = None
+    size: str | None = None
+    radius: bool | None = None
+    quote: str | None = None  # generated | none | custom
+    text: str | None = None  # the custom quote
+    seed: int | None = None
+
+
+def new_seed() -> int:
+    return secrets.randbelow(rc.MAX_SEED + 1)
+
+
+def paint_job(o: PaintOptions, byte_limit: int, seed: int | None = None) -> PaintJob:
+    """The job /paint asks for; raises UserError (one clear line) on any bad combination."""
+    activation = o.activation or "tanh"
+    init = o.init or "normal"
+    _choice("activation", activation, rc.ACTIVATIONS)
+    _choice("init", init, rc.INITS)
+    _choice("size", o.size or "square", tuple(SIZES))
+    _choice("colour", o.colour or "rgb", rc.COLORS)
+    quote = o.quote or ("custom" if o.text else "generated")
+    _choice("quote", quote, QUOTE_MODES)
+    if quote == "custom" and not (o.text and o.text.strip()):
+        raise UserError("quote:custom needs your text in the text option")
+    if o.text and quote != "custom":
+        raise UserError("the text option is for quote:custom; leave it out or pick custom")
+    if o.spread is not None and init == "default":
+        raise UserError("spread does not apply to init:default (PyTorch's own ±1/√fan_in)")
+    spread = o.spread if o.spread is not None else _default_spread(activation, init)
+    w, h = SIZES[o.size or "square"]
+    kw: dict[str, object] = dict(
+        seed=o.seed if o.seed is not None else (seed if seed is not None else new_seed()),
+        activation=activation,
+        init=init,
+        color=o.colour or "rgb",
+        inputs="xyr" if o.radius else "xy",
+        w=w,
+        h=h,
+        quote="generated" if quote == "generated" else "none",
+    )
+    for name in ("layers", "width"):
+        if getattr(o, name) is not None:
+            kw[name] = getattr(o, name)
+    if o.zoom is not None:
+        kw["zoom"] = 1.0 / _magnification(o.zoom)
+    if init == "normal":
+        kw["std"] = spread
+    elif init == "uniform":
+        kw["range"] = spread
+    recipe = Recipe(**kw)  # RecipeError is a UserError naming the parameter and its range
+    text = clean_custom_text(o.text) if quote == "custom" else None
+    return PaintJob(recipe, text, byte_limit)
+
+
+def _magnification(zoom: float) -> float:
+    """Users' zoom is magnification (2: twice as close); the recipe's multiplies coordinates."""
+    if not MIN_ZOOM <= zoom <= MAX_ZOOM:
+        raise UserError(f"zoom {zoom:g} is not allowed: from {MIN_ZOOM:g} to {MAX_ZOOM:g}")
+    return zoom
+
+
+def _default_spread(activation: str, init: str) -> float:
+    return UNIFORM_SPREAD if init == "uniform" else SPREAD[activation]
+
+
+def _choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise UserError(f"{name} {value!r} is not one of: {', '.join(allowed)}")
+
+
+# --- replay and its overrides ------------------------------------------------------------------
+def replay_job(
+    code: str,
+    byte_limit: int,
+    *,
+    size: str | None = None,
+    zoom: float | None = None,
+    text: str | None = None,
+    new_quote: bool = False,
+) -> PaintJob:
+    """/replay: the code's picture, optionally bigger (2x or 4K), zoomed in, with another quote."""
+    recipe = parse_code(code)
+    if size is not None:
+        recipe = resized(recipe, size)
+    if zoom is not None:
+        if not 1.0 <= zoom <= MAX_ZOOM_IN:
+            raise UserError(f"zoom {zoom:g} is not allowed: from 1 (as painted) to {MAX_ZOOM_IN:g}")
+        recipe = zoomed(recipe, zoom)
+    if text is not None and new_quote:
+        raise UserError("choose either your own text or a new quote, not both")
+    if new_quote:
+        recipe = another_quote(recipe)
+    return PaintJob(recipe, clean_custom_text(text) if text is not None else None, byte_limit)
+
+
+def resized(r: Recipe, size: str) -> Recipe:
+    """`2x` (twice the pixels per side, at most 4K) or `4k` (long side 3840); same framing."""
+    if size not in ("1x", "2x", "4k"):
+        raise UserError(f"size {size!r} is not one of: 1x, 2x, 4k")
+    long_side = max(r.w, r.h)
+    target = {"1x": long_side, "2x": min(2 * long_side, HD_LONG_SIDE), "4k": HD_LONG_SIDE}[size]
+    scale = target / long_side
+    w, h = (max(rc.MIN_SIDE, min(rc.MAX_SIDE, round(side * scale))) for side in (r.w, r.h))
+    return r.with_size(w, h)
+
+
+def zoomed(r: Recipe, factor: float) -> Recipe:
+    """The same picture `factor` times closer, about the same centre: the recipe's zoom
+    multiplies the coordinates, so the view narrows when it shrinks; the centre stays put."""
+    return replace(r, zoom=_clamp(r.zoom / factor, *rc.ZOOM_RANGE))
+
+
+def _clamp(x: float, lo: float, hi: float) -> float:
+    return min(hi, max(lo, x))
+
+
+def another_quote(r: Recipe) -> Recipe:
+    """The next quote for the same picture (a picture with no quote gets a generated one)."""
+    if r.quote == "none":
+        return replace(r, quote="generated", quote_variant=0)
+    return replace(r, quote_variant=r.quote_variant % rc.MAX_QUOTE_VARIANT + 1)
+
+
+# --- buttons -----------------------------------------------------------------------------------
+BUTTON_ACTIONS = ("reroll", "zoom", "hd", "quote")
+
+
+def button_job(action: str, code: str, byte_limit: int, seed: int | None = None) -> PaintJob:
+    """What a button on a result paints: the code, varied."""
+    r = parse_code(code)
+    if action == "reroll":
+        r = replace(r, seed=seed if seed is not None else new_seed(), quote_variant=0)
+    elif action == "zoom":
+        r = zoomed(r, 2.0)
+    elif action == "hd":
+        r = resized(r, "2x")
+    elif action == "quote":
+        r = another_quote(r)
+    else:
+        raise UserError(f"unknown button {action!r}")
+    return PaintJob(r, None, byte_limit)
+
+
+def can_hd(r: Recipe) -> bool:
+    return max(r.w, r.h) < HD_LONG_SIDE
+
+
+# --- the piece of the day ----------------------------------------------------------------------
+# A few looks that travel well as a daily post, all from the article's experiments.
+_DAILY_LOOKS: tuple[dict[str, object], ...] = (
+    {},
+    {"layers": 12, "width": 24},
+    {"activation": "sin", "std": 0.5},
+    {"activation": "gaussian", "std": 0.9},
+    {"activation": "mix"},
+    {"inputs": "xyr", "layers": 8},
+    {"width": 32, "std": 1.3},
+    {"color": "hsv", "std": 1.2},
+    {"init": "uniform", "range": 3.0, "layers": 6},
+)
+
+
+def daily_recipe(day: date) -> Recipe:
+    """The piece of the day: derived from the date alone, so every server's can be replayed."""
+    digest = hashlib.sha256(f"cppn-bot daily {day.isoformat()}".encode()).digest()
+    seed = int.from_bytes(digest[:4], "big")
+    look = _DAILY_LOOKS[digest[4] % len(_DAILY_LOOKS)]
+    return Recipe(seed=seed, w=1280, h=720, **look)  # type: ignore[arg-type]

@@ -1,0 +1,278 @@
+"""From an interaction to a posted painting: cooldown, queue, progress, delivery, fallbacks.
+
+The cogs and buttons turn options into a PaintJob and call `Painter.paint`; everything about
+waiting and posting lives here. Results reach the person through the interaction while its token
+lives (15 minutes), else in the channel. The queue's `on_done` posts the results nobody is
+waiting for: jobs re-queued after a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from collections.abc import Callable
+
+import discord
+
+from bot.art.code import parse_code
+from bot.compose.encode import DISCORD_DEFAULT_LIMIT
+from bot.discordbot import messages
+from bot.discordbot.cooldown import Cooldown
+from bot.discordbot.messages import NO_MENTIONS
+from bot.discordbot.options import button_job
+from bot.errors import BotError, QueueClosed, UserError
+from bot.jobs import Job, Owner, Priority, RenderQueue
+from bot.jobs.model import Done, JobRequest
+from bot.pipeline import PaintJob
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+TOKEN_LIFE_S = 15 * 60  # an interaction token can edit its response for this long
+TOKEN_MARGIN_S = 60  # hand over to the channel this long before the token dies
+ENVELOPE_BYTES = 64 * 1024  # room for the embed and multipart framing beside the file
+REDELIVER_WINDOW_S = 3600  # results finished but never posted are posted on start within this
+RESTARTING = "the bot is restarting; try again in a minute"
+LATER = (
+    "🔁 The bot is restarting. Your painting stays in the queue and will be posted in this "
+    "channel when it is back."
+)
+BUTTON_TITLES = {"reroll": "Re-rolled", "zoom": "Zoomed ×2", "hd": "HD", "quote": "New quote"}
+
+
+class Painter:
+    def __init__(
+        self,
+        queue: RenderQueue,
+        store: Store | None,
+        cooldown: Cooldown,
+        progress_s: float = 3.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.queue, self.store, self.cooldown = queue, store, cooldown
+        self.progress_s, self.clock = progress_s, clock
+        self.client: discord.Client | None = None  # set by the bot that owns this painter
+        self.watching: set[str] = set()  # jobs whose interaction is waiting to deliver them
+        self.closing = False  # shutting down: no new paintings
+        self._active = 0  # paint() calls in progress
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def wait_idle(self, timeout: float) -> bool:
+        """Wait for the requests in progress to deliver (shutdown); False on timeout."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+            return True
+        except TimeoutError:
+            return False
+
+    # --- requests -----------------------------------------------------------------------------
+    @staticmethod
+    def byte_limit(interaction: discord.Interaction) -> int:
+        limit = getattr(interaction, "filesize_limit", None) or DISCORD_DEFAULT_LIMIT
+        return max(256 * 1024, limit - ENVELOPE_BYTES)
+
+    async def paint(
+        self,
+        interaction: discord.Interaction,
+        make: Callable[[int], PaintJob],
+        *,
+        title: str = "",
+        ephemeral: bool = False,
+    ) -> None:
+        """Check, queue and follow one request. UserErrors raised before the job is queued
+        reach the person as an ephemeral message (the cogs' error handler)."""
+        if self.closing:
+            raise UserError(RESTARTING)
+        user = interaction.user.id
+        wait = self.cooldown.retry_after(user)
+        if wait > 0:
+            raise UserError(f"easy there: you can paint again in {math.ceil(wait)} s")
+        spec = make(self.byte_limit(interaction))
+        owner = Owner(user, interaction.guild_id, interaction.channel_id)
+        try:
+            job = await self.queue.submit(spec, owner, Priority.INTERACTIVE)
+        except QueueClosed:
+            raise UserError(RESTARTING) from None
+        self.cooldown.take(user)
+        self.watching.add(job.id)
+        self._active += 1
+        self._idle.clear()
+        try:
+            await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+            await self._follow(interaction, job, title)
+        except discord.HTTPException as e:  # the interaction is gone: the channel gets it
+            log.warning("interaction for job %s failed (%s); posting in the channel", job.id, e)
+            self.watching.discard(job.id)
+            await self._to_channel(job.request, await self._outcome(job))
+        finally:
+            self.watching.discard(job.id)
+            self._active -= 1
+            if self._active == 0:
+                self._idle.set()
+
+    async def _outcome(self, job: Job) -> Done | BaseException:
+        try:
+            return await job.outcome()
+        except BaseException as e:  # noqa: BLE001 - delivered as a message, never raised
+            if isinstance(e, asyncio.CancelledError):
+                raise
+            return e
+
+    async def _follow(self, interaction: discord.Interaction, job: Job, title: str) -> None:
+        """Show the queue position until the job ends, then the result, in the response."""
+        deadline = interaction.created_at.timestamp() + TOKEN_LIFE_S - TOKEN_MARGIN_S
+        shown = None
+        while not job.done():
+            left = deadline - self.clock()
+            if left <= 0:
+                await interaction.edit_original_response(
+                    content="🖌️ This one is taking a while: I will post it in this channel."
+                )
+                self.watching.discard(job.id)
+                await self._to_channel(job.request, await self._outcome(job))
+                return
+            try:
+                await asyncio.wait_for(self._outcome(job), min(self.progress_s, left))
+            except TimeoutError:
+                text = messages.progress_text(await job.state())
+                if text != shown:
+                    await interaction.edit_original_response(content=text)
+                    shown = text
+        outcome = await self._outcome(job)
+        if isinstance(outcome, Done):
+            r = messages.result(outcome.finished, requester=interaction.user.id, title=title)
+            msg = await interaction.edit_original_response(
+                content=None, embed=r.embed, attachments=[r.file], view=r.view,
+                allowed_mentions=NO_MENTIONS,
+            )  # fmt: skip
+            await self._delivered(job.id, msg.channel.id, msg.id)
+            return
+        if isinstance(outcome, QueueClosed):  # shutting down: the store keeps it queued
+            await interaction.edit_original_response(content=LATER)
+            return
+        await interaction.delete_original_response()
+        await interaction.followup.send(
+            messages.error_text(_message(outcome)), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+        await self._delivered(job.id)
+
+    # --- buttons ------------------------------------------------------------------------------
+    async def on_button(self, interaction: discord.Interaction, action: str, code: str) -> None:
+        async def guarded() -> None:
+            def make(limit: int) -> PaintJob:
+                job = button_job(action, code, limit)
+                if action == "zoom" and job.recipe == parse_code(code):
+                    raise UserError("this picture is zoomed in as far as it goes")
+                return job
+
+            await self.paint(interaction, make, title=BUTTON_TITLES.get(action, ""))
+
+        await reply_errors(interaction, guarded())
+
+    async def on_delete(self, interaction: discord.Interaction, requester: int) -> None:
+        async def guarded() -> None:
+            allowed = interaction.user.id == requester or interaction.permissions.manage_messages
+            if not allowed:
+                raise UserError(
+                    "only the person who asked for this painting, or someone who may manage "
+                    "messages here, can delete it"
+                )
+            await interaction.response.defer()
+            if interaction.message is not None:
+                await interaction.message.delete()
+
+        await reply_errors(interaction, guarded())
+
+    # --- results nobody is waiting for --------------------------------------------------------
+    async def on_done(self, request: JobRequest, outcome: Done | BaseException) -> None:
+        """The queue's callback for every finished job; posts those no interaction follows."""
+        if request.id in self.watching:
+            return
+        if request.priority != Priority.INTERACTIVE:
+            return  # the daily poster follows its own jobs, re-queued ones included
+        await self._to_channel(request, outcome)
+
+    async def _to_channel(self, request: JobRequest, outcome: Done | BaseException) -> None:
+        owner = request.owner
+        if self.client is None or owner.channel is None:
+            log.warning("job %s has no channel to post to; dropped", request.id)
+            return
+        channel = self.client.get_partial_messageable(owner.channel, guild_id=owner.guild)
+        try:
+            if isinstance(outcome, Done):
+                r = messages.result(
+                    outcome.finished, requester=owner.user,
+                    content=f"<@{owner.user}>, here is the painting you asked for.",
+                )  # fmt: skip
+                msg = await channel.send(
+                    r.content, embed=r.embed, file=r.file, view=r.view,
+                    allowed_mentions=NO_MENTIONS,
+                )  # fmt: skip
+                await self._delivered(request.id, owner.channel, msg.id)
+            else:
+                await channel.send(
+                    f"<@{owner.user}>, your painting could not be made: {_message(outcome)}",
+                    allowed_mentions=NO_MENTIONS,
+                )
+                await self._delivered(request.id)
+        except discord.HTTPException as e:
+            log.error("posting job %s in channel %s failed: %s", request.id, owner.channel, e)
+
+    async def _delivered(self, job_id: str, channel: int | None = None, msg: int | None = None):
+        if self.store is not None:
+            await self.store.mark_delivered(job_id, channel, msg)
+
+    async def redeliver(self) -> int:
+        """On start: paint again (replay is exact) what finished but was never posted."""
+        if self.store is None:
+            return 0
+        count = 0
+        for row in await self.store.undelivered(self.clock() - REDELIVER_WINDOW_S):
+            if row.priority != Priority.INTERACTIVE or row.channel is None:
+                continue
+            owner = Owner(row.owner, row.guild, row.channel)
+            job = PaintJob(parse_code(row.code), row.custom_quote, row.byte_limit)
+            try:
+                await self.queue.submit(job, owner, Priority.INTERACTIVE)
+            except BotError as e:
+                log.warning("could not re-post render %s: %s", row.id, e)
+                continue
+            await self.store.mark_delivered(row.id)  # its re-paint carries the delivery now
+            count += 1
+        if count:
+            log.info("re-painting %d results that were finished but never posted", count)
+        return count
+
+
+def _message(outcome: BaseException | Done) -> str:
+    if isinstance(outcome, UserError):
+        return str(outcome)
+    if isinstance(outcome, BotError):
+        return f"something went wrong on our side ({outcome})"
+    return "something went wrong on our side"
+
+
+async def reply_errors(interaction: discord.Interaction, work) -> None:
+    """Run an interaction's work; a UserError becomes one ephemeral message, anything else is
+    logged and gets a short apology. Never a traceback in the channel."""
+    try:
+        await work
+    except UserError as e:
+        await send_ephemeral(interaction, messages.error_text(str(e)))
+    except Exception:
+        log.exception("interaction %s failed", interaction.id)
+        await send_ephemeral(interaction, "⚠️ Something went wrong on our side; it has been logged.")
+
+
+async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(
+                text, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+    except discord.HTTPException as e:
+        log.warning("could not tell interaction %s about an error: %s", interaction.id, e)

@@ -1,0 +1,104 @@
+"""`cppn-bot run`: build the pieces, connect, and shut down gracefully on SIGTERM/SIGINT.
+
+Shutdown order: stop taking paintings; let the jobs in hand finish within the grace period
+(their results are posted: Discord is still connected); leave the rest queued in SQLite for the
+next start; close the Discord connection; close the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+
+import discord
+
+from bot.discordbot.app import ArtBot
+from bot.discordbot.cooldown import Cooldown
+from bot.discordbot.painter import Painter
+from bot.errors import UserError
+from bot.jobs import RenderQueue, create_queue
+from bot.pipeline import Pipeline
+from bot.settings import Settings
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+NO_TOKEN = (
+    "no Discord token: set CPPN_DISCORD_TOKEN (or CPPN_DISCORD_TOKEN_FILE to a file holding it). "
+    "Get one at https://discord.com/developers/applications -> your application -> Bot -> "
+    "Reset Token; README.md, 'Running the bot', has the steps"
+)
+
+
+class Services:
+    """The pieces of a running bot, built from settings (a test may pass its own pipeline)."""
+
+    def __init__(self, settings: Settings, store: Store, pipeline: Pipeline | None = None) -> None:
+        self.settings, self.store = settings, store
+        self.queue: RenderQueue = create_queue(
+            settings, store=store, pipeline=pipeline, on_done=self._on_done
+        )
+        self.painter = Painter(
+            self.queue, store, Cooldown(settings.cooldown_s), settings.progress_s
+        )
+        self.bot = ArtBot(settings, self.queue, store, self.painter)
+
+    async def _on_done(self, request, outcome) -> None:
+        await self.painter.on_done(request, outcome)
+
+    async def shutdown(self, grace_s: float) -> None:
+        log.info("shutting down: no new paintings; %d in hand get up to %.0f s",
+                 self.queue.pending(), grace_s)  # fmt: skip
+        self.painter.closing = True
+        try:
+            await asyncio.wait_for(self.queue.close(), grace_s)
+        except TimeoutError:
+            log.warning("grace period over; unfinished paintings stay queued for the next start")
+        await self.painter.wait_idle(timeout=10.0)
+        await self.bot.close()
+        await self.store.close()
+        log.info("shut down cleanly")
+
+
+async def serve(
+    settings: Settings,
+    token: str,
+    *,
+    pipeline: Pipeline | None = None,
+    stop: asyncio.Event | None = None,
+    on_start: Callable[[Services], Awaitable[None]] | None = None,
+) -> None:
+    """Run the bot until `stop` is set, SIGTERM or SIGINT arrives, or the connection fails."""
+    if not token:
+        raise UserError(NO_TOKEN)
+    stop = stop or asyncio.Event()
+    store = await Store.open(settings.db_path)
+    services = Services(settings, store, pipeline)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread
+            loop.add_signal_handler(sig, stop.set)
+    if on_start is not None:
+        await on_start(services)
+    client = asyncio.create_task(services.bot.start(token), name="discord")
+    stopping = asyncio.create_task(stop.wait(), name="stop")
+    try:
+        await asyncio.wait({client, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+        await services.shutdown(settings.shutdown_grace_s)
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+    if client.done() and not client.cancelled() and client.exception() is not None:
+        error = client.exception()
+        if isinstance(error, discord.LoginFailure):
+            raise UserError(
+                "Discord refused the token (it may have been reset): put the current one in "
+                "CPPN_DISCORD_TOKEN or the token file"
+            ) from None
+        if isinstance(error, discord.PrivilegedIntentsRequired):
+            raise UserError("Discord refused the intents this bot asked for") from None
+        raise error
