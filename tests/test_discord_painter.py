@@ -1,0 +1,310 @@
+"""The Painter (interaction -> queue -> message) and the cogs, with hand-written fakes.
+
+The queue, store and pipeline are real (tiny CPU renders); Discord is tests/discord_fakes.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+import discord
+import pytest
+from discord import app_commands
+from discord_fakes import FakeClient, FakeInteraction, Log
+from test_jobs_support import FakeQuotes, GatedRenderer, tiny
+
+from bot.art.code import format_code, parse_code
+from bot.compose import Compositor
+from bot.discordbot.app import ArtBot, invite_url
+from bot.discordbot.cogs.daily import DailyCog
+from bot.discordbot.cogs.paint import PaintCog
+from bot.discordbot.commands import application_id_from_token
+from bot.discordbot.cooldown import Cooldown
+from bot.discordbot.painter import LATER, Painter, reply_errors
+from bot.discordbot.schedule import SETTING_KEY
+from bot.errors import UserError
+from bot.jobs import Owner, Priority, create_queue
+from bot.pipeline import PaintJob, Pipeline
+from bot.settings import Settings
+from bot.store import Store
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.fixture
+async def rig(renderer, tmp_path):
+    store = await Store.open(tmp_path / "bot.db")
+    gate = GatedRenderer(renderer)
+    settings = Settings(db_path=str(tmp_path / "bot.db"), queue_max=3, user_max_pending=2)
+    holder: dict = {}
+
+    async def on_done(req, outcome):
+        await holder["painter"].on_done(req, outcome)
+
+    queue = create_queue(
+        settings, store=store, pipeline=Pipeline(gate, Compositor(), FakeQuotes()), on_done=on_done
+    )
+    clock = Clock()
+    painter = Painter(queue, store, Cooldown(30, clock=clock), progress_s=0.05)
+    holder["painter"] = painter
+    log = Log()
+    painter.client = FakeClient(log)
+    await queue.start()
+    yield SimpleNamespace(
+        store=store, gate=gate, queue=queue, painter=painter, log=log, clock=clock
+    )
+    gate.open()
+    await queue.close()
+    await store.close()
+
+
+def job(seed: int = 1, **kw):
+    return lambda limit: PaintJob(tiny(seed, **kw), None, limit)
+
+
+async def test_a_request_is_deferred_shows_progress_then_the_painting(rig):
+    rig.gate.close()
+    it = FakeInteraction(user=7, log=rig.log)
+    task = asyncio.create_task(rig.painter.paint(it, job(3)))
+    await asyncio.to_thread(rig.gate.entered.wait, 10)
+    await asyncio.sleep(0.2)  # a few progress ticks while the render waits at the gate
+    rig.gate.open()
+    await asyncio.wait_for(task, 30)
+    kinds = rig.log.kinds()
+    assert kinds[0] == "defer" and rig.log[0][1]["thinking"]
+    progress = [e[1]["content"] for e in rig.log if e[0] == "edit" and "content" in e[1]]
+    assert any("Painting" in (p or "") for p in progress)
+    final = rig.log.last("edit")[1]
+    assert final["attachments"][0].filename.endswith(".png")
+    assert final["allowed_mentions"].to_dict() == {"parse": []}
+    ids = [item.custom_id for item in final["view"].children]
+    code = format_code(tiny(3))
+    assert ids[:4] == [f"cppn:{a}:{code}" for a in ("reroll", "zoom", "hd", "quote")]
+    assert ids[4] == "cppn:delete:7"
+    assert code in final["embed"].description
+    rows = await rig.store.renders_by_status()
+    assert rows == {"done": 1}
+    assert not await rig.store.undelivered(0)  # marked delivered
+
+
+async def test_cooldown_and_caps_refuse_before_anything_is_deferred(rig):
+    first = FakeInteraction(user=7, log=Log())
+    await rig.painter.paint(first, job(1))
+    again = FakeInteraction(user=7, log=Log())
+    with pytest.raises(UserError, match="paint again in 30 s"):
+        await rig.painter.paint(again, job(2))
+    assert again.log == []
+    rig.clock.t += 31
+    await rig.painter.paint(again, job(2))  # the cooldown is over
+
+    rig.gate.close()
+    others = [FakeInteraction(user=u, log=Log()) for u in (1, 2, 3)]
+    tasks = [asyncio.create_task(rig.painter.paint(i, job(10 + n))) for n, i in enumerate(others)]
+    await asyncio.sleep(0.2)
+    full = FakeInteraction(user=4, log=Log())
+    with pytest.raises(UserError, match="queue is full"):
+        await rig.painter.paint(full, job(20))
+    assert full.log == [] and rig.painter.cooldown.retry_after(4) == 0  # refusal costs nothing
+    rig.gate.open()
+    await asyncio.gather(*tasks)
+
+
+async def test_a_failed_job_is_one_ephemeral_line(rig):
+    rig.gate.poison.add(5)
+    it = FakeInteraction(log=rig.log)
+    await rig.painter.paint(it, job(5))
+    assert "delete_original" in rig.log.kinds()
+    note = rig.log.last("followup")[1]
+    assert note["ephemeral"] and note["content"].startswith("⚠️")
+    assert "Traceback" not in note["content"]
+
+
+async def test_an_expiring_token_hands_over_to_the_channel(rig):
+    old = datetime.now(UTC) - timedelta(minutes=14, seconds=30)
+    it = FakeInteraction(user=9, channel=555, created_at=old, log=rig.log)
+    rig.painter.clock = time.time
+    await rig.painter.paint(it, job(6))
+    assert "taking a while" in rig.log.last("edit")[1]["content"]
+    post = rig.log.last("channel_send")[1]
+    assert post["channel"] == 555 and post["content"].startswith("<@9>")
+    assert post["allowed_mentions"].to_dict() == {"parse": []}
+    assert post["file"].filename.endswith(".png")
+
+
+async def test_results_nobody_waits_for_go_to_their_channel(rig):
+    done = await rig.queue.submit(PaintJob(tiny(8)), Owner(11, 100, 777))
+    await done.outcome()
+    await asyncio.sleep(0.05)
+    post = rig.log.last("channel_send")[1]
+    assert post["channel"] == 777 and "<@11>" in post["content"]
+    daily = await rig.queue.submit(PaintJob(tiny(9)), Owner(100, 100, 778), Priority.SCHEDULED)
+    await daily.outcome()
+    await asyncio.sleep(0.05)
+    assert all(e[1]["channel"] != 778 for e in rig.log if e[0] == "channel_send")
+
+
+async def test_a_result_finished_but_never_posted_is_painted_again(rig):
+    job_ = await rig.queue.submit(PaintJob(tiny(12)), Owner(13, 100, 901))
+    rig.painter.watching.add(job_.id)  # as if an interaction were following it ...
+    await job_.outcome()
+    await asyncio.sleep(0.05)  # ... and the process died before it posted
+    assert [r.id for r in await rig.store.undelivered(0)] == [job_.id]
+    rig.painter.watching.clear()
+    rig.painter.clock = time.time
+    assert await rig.painter.redeliver() == 1
+    for _ in range(100):
+        if any(e[0] == "channel_send" and e[1]["channel"] == 901 for e in rig.log):
+            break
+        await asyncio.sleep(0.05)
+    post = [e[1] for e in rig.log if e[0] == "channel_send" and e[1]["channel"] == 901]
+    assert len(post) == 1 and format_code(tiny(12)) in post[0]["embed"].description
+    assert await rig.store.undelivered(0) == []
+
+
+async def test_delete_is_for_the_requester_or_message_managers(rig):
+    stranger = FakeInteraction(user=2, log=Log())
+    await rig.painter.on_delete(stranger, requester=1)
+    assert "delete_message" not in stranger.log.kinds()
+    assert stranger.log.last("send_message")[1]["ephemeral"]
+    owner = FakeInteraction(user=1, log=Log())
+    await rig.painter.on_delete(owner, requester=1)
+    assert "delete_message" in owner.log.kinds()
+    moderator = FakeInteraction(
+        user=3, permissions=discord.Permissions(manage_messages=True), log=Log()
+    )
+    await rig.painter.on_delete(moderator, requester=0)  # a daily post: moderators only
+    assert "delete_message" in moderator.log.kinds()
+
+
+async def test_buttons_paint_variations_and_say_when_they_cannot(rig):
+    it = FakeInteraction(log=rig.log)
+    code = format_code(tiny(4))
+    await rig.painter.on_button(it, "zoom", code)
+    final = rig.log.last("edit")[1]
+    new_code = final["embed"].description.split("`")[1]
+    assert parse_code(new_code).zoom == pytest.approx(0.5)
+    deepest = format_code(tiny(4, zoom=0.001))
+    it2 = FakeInteraction(user=8, log=Log())
+    await rig.painter.on_button(it2, "zoom", deepest)
+    assert "as far as it goes" in it2.log.last("send_message")[1]["content"]
+
+
+async def test_shutting_down_refuses_new_work_and_keeps_queued_work(rig):
+    rig.gate.close()
+    it = FakeInteraction(user=21, log=rig.log)
+    running = asyncio.create_task(rig.painter.paint(it, job(30)))
+    await asyncio.to_thread(rig.gate.entered.wait, 10)
+    waiting = FakeInteraction(user=22, log=Log())
+    second = asyncio.create_task(rig.painter.paint(waiting, job(31, width=9)))
+    await asyncio.sleep(0.2)
+    rig.painter.closing = True
+    with pytest.raises(UserError, match="restarting"):
+        await rig.painter.paint(FakeInteraction(user=23), job(32))
+    closing = asyncio.create_task(rig.queue.close())
+    await asyncio.sleep(0.1)
+    rig.gate.open()
+    await closing
+    await asyncio.gather(running, second)
+    assert rig.log.last("edit")[1]["attachments"]  # the running one finished and was posted
+    assert waiting.log.last("edit")[1]["content"] == LATER  # the waiting one stays queued
+    assert [r.code for r in await rig.store.unfinished()] == [format_code(tiny(31, width=9))]
+
+
+# --- cogs ------------------------------------------------------------------------------------
+class RecordingPainter:
+    def __init__(self) -> None:
+        self.jobs: list[PaintJob] = []
+
+    async def paint(self, interaction, make, **kw) -> None:
+        self.jobs.append(make(1_000_000))
+
+
+async def test_paint_and_replay_commands_only_build_jobs():
+    painter = RecordingPainter()
+    cog = PaintCog(painter, queue=None)  # type: ignore[arg-type]
+    await cog.paint.callback(cog, FakeInteraction(), layers=16, activation="sin", size="portrait")
+    r = painter.jobs[-1].recipe
+    assert (r.layers, r.activation, r.std, r.w, r.h) == (16, "sin", 0.5, 720, 1280)
+    await cog.replay.callback(cog, FakeInteraction(), code=format_code(r), size="2x")
+    assert (painter.jobs[-1].recipe.w, painter.jobs[-1].recipe.h) == (1440, 2560)
+    with pytest.raises(UserError, match="replay code"):
+        await cog.replay.callback(cog, FakeInteraction(), code="hello")
+
+
+async def test_daily_commands_need_manage_server_and_store_the_schedule(tmp_path):
+    store = await Store.open(tmp_path / "db")
+    try:
+        cog = DailyCog(store, poster=None)  # type: ignore[arg-type]
+        channel = SimpleNamespace(id=321)
+        member = FakeInteraction(guild=50)
+        with pytest.raises(UserError, match="Manage Server"):
+            await cog.set_daily.callback(cog, member, channel=channel, time="9:00", timezone="UTC")
+        admin = FakeInteraction(guild=50, permissions=discord.Permissions(manage_guild=True))
+        with pytest.raises(UserError, match="time zone"):
+            await cog.set_daily.callback(cog, admin, channel=channel, time="9:00", timezone="Mars")
+        await cog.set_daily.callback(
+            cog, admin, channel=channel, time="9:00", timezone="Europe/Paris"
+        )
+        saved = (await store.guild_settings(50))[SETTING_KEY]
+        assert (saved["channel"], saved["time"], saved["tz"]) == (321, "09:00", "Europe/Paris")
+        reply = admin.log.last("send_message")[1]
+        assert reply["ephemeral"] and "<#321>" in reply["content"]
+        status = FakeInteraction(guild=50, permissions=discord.Permissions(manage_guild=True))
+        await cog.status.callback(cog, status)
+        assert "09:00 (Europe/Paris)" in status.log.last("send_message")[1]["content"]
+        off = FakeInteraction(guild=50, permissions=discord.Permissions(manage_guild=True))
+        await cog.off.callback(cog, off)
+        assert SETTING_KEY not in await store.guild_settings(50)
+    finally:
+        await store.close()
+
+
+async def test_command_errors_become_one_ephemeral_line(renderer, tmp_path):
+    store = await Store.open(tmp_path / "db")
+    settings = Settings(db_path=str(tmp_path / "db"), sync_commands=False)
+    queue = create_queue(settings, store=store, pipeline=Pipeline(renderer, Compositor(), None))
+    bot = ArtBot(settings, queue, store, Painter(queue, store, Cooldown(0)))
+    try:
+        cmd = app_commands.Command(name="x", description="x", callback=_noop)
+        it = FakeInteraction()
+        err = app_commands.CommandInvokeError(cmd, UserError("layers=99 is not allowed: 0..32"))
+        await bot.on_app_command_error(it, err)
+        sent = it.log.last("send_message")[1]
+        assert sent["ephemeral"] and sent["content"] == "⚠️ Layers=99 is not allowed: 0..32."
+        it2 = FakeInteraction()
+        await bot.on_app_command_error(it2, app_commands.CommandInvokeError(cmd, KeyError("x")))
+        assert "Something went wrong" in it2.log.last("send_message")[1]["content"]
+        it3 = FakeInteraction()
+        await reply_errors(it3, _raise(UserError("nope")))
+        assert it3.log.last("send_message")[1]["content"] == "⚠️ Nope."
+    finally:
+        await bot.close()
+        await store.close()
+
+
+async def _noop(interaction) -> None:  # pragma: no cover - never called
+    pass
+
+
+async def _raise(e: Exception) -> None:
+    raise e
+
+
+def test_invite_link_asks_for_minimal_permissions():
+    url = invite_url(123)
+    assert "client_id=123" in url and "applications.commands" in url
+    perms = discord.Permissions(int(url.split("permissions=")[1].split("&")[0]))
+    assert perms.send_messages and perms.attach_files and perms.embed_links
+    assert not perms.administrator and not perms.manage_messages and not perms.mention_everyone
+    # a token's first part is the application id in base64
+    assert application_id_from_token("MTIzNDU2Nzg5MDEyMzQ1Njc4.Gxxxxx.yyyy") == 123456789012345678
+    assert application_id_from_token("garbage") is None
