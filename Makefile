@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint bench gpu-check gallery clean
+.PHONY: setup demo run test lint bench gpu-check gallery clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ demo: $(STAMP)
 	$(BIN)/cppn-bot paint --seed 20240917 --layers 12 --width 24 --size 1280x720 -o out/painting.png
 	$(BIN)/cppn-bot experiments -o out/experiments.png
 	@echo "Pictures are in out/. Replay any code with: $(BIN)/cppn-bot replay CODE -o out/replay.png"
+
+# The Discord bot: needs CPPN_DISCORD_TOKEN (or CPPN_DISCORD_TOKEN_FILE); see README.
+run: $(STAMP)
+	$(BIN)/cppn-bot run
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -14,11 +14,13 @@ import signal
 from collections.abc import Awaitable, Callable
 
 import discord
+from prometheus_client import Gauge
 
 from bot.discordbot.app import ArtBot
 from bot.discordbot.cooldown import Cooldown
 from bot.discordbot.painter import Painter
 from bot.errors import UserError
+from bot.health import HealthServer
 from bot.jobs import RenderQueue, create_queue
 from bot.pipeline import Pipeline
 from bot.settings import Settings
@@ -44,6 +46,18 @@ class Services:
             self.queue, store, Cooldown(settings.cooldown_s), settings.progress_s
         )
         self.bot = ArtBot(settings, self.queue, store, self.painter)
+        registry = self.queue.metrics.registry
+        Gauge("cppn_discord_connected", "1 while the gateway is connected", registry=registry
+              ).set_function(lambda: float(self.gateway_connected()))  # fmt: skip
+        self.health = HealthServer(self.check, registry, settings.health_host, settings.health_port)
+
+    def gateway_connected(self) -> bool:
+        ws = self.bot.ws
+        return self.bot.is_ready() and not self.bot.is_closed() and ws is not None and ws.open
+
+    async def check(self) -> dict[str, bool]:
+        """Healthy: the gateway is connected, the executor is alive, the queue answers."""
+        return {"gateway": self.gateway_connected(), **await self.queue.health()}
 
     async def _on_done(self, request, outcome) -> None:
         await self.painter.on_done(request, outcome)
@@ -59,6 +73,7 @@ class Services:
         await self.painter.wait_idle(timeout=10.0)
         await self.bot.close()
         await self.store.close()
+        await self.health.close()
         log.info("shut down cleanly")
 
 
@@ -80,6 +95,8 @@ async def serve(
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread
             loop.add_signal_handler(sig, stop.set)
+    if settings.health_port:
+        await services.health.start()
     if on_start is not None:
         await on_start(services)
     client = asyncio.create_task(services.bot.start(token), name="discord")

@@ -43,6 +43,15 @@ class ArqBackend:
         self._deliver = deliver
         self._collector = asyncio.get_running_loop().create_task(self._collect())
 
+    async def alive(self) -> bool:
+        """Redis answers and the result collector runs (the workers report their own health)."""
+        if self.redis is None or self._collector is None or self._collector.done():
+            return False
+        try:
+            return bool(await self.redis.ping())
+        except Exception:  # noqa: BLE001 - any failure to answer is "not alive"
+            return False
+
     async def close(self) -> None:
         if self._collector is not None:
             self._collector.cancel()

@@ -80,6 +80,10 @@ class Executor:
     def start(self) -> None:
         self._thread.start()
 
+    def alive(self) -> bool:
+        """The device thread is running and not shutting down."""
+        return self._thread.is_alive() and not self._stopping
+
     def stop(self) -> None:
         """Finish the batch in hand, fail what is still waiting, and join the threads."""
         with self._cv:

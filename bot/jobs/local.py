@@ -31,5 +31,8 @@ class LocalBackend:
     async def waiting(self) -> list[str]:
         return self.executor.waiting()
 
+    async def alive(self) -> bool:
+        return self.executor.alive()
+
     async def close(self) -> None:
         await asyncio.to_thread(self.executor.stop)

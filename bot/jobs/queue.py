@@ -43,6 +43,10 @@ class Backend(Protocol):
 
     async def close(self) -> None: ...
 
+    async def alive(self) -> bool:
+        """Whether the backend can run jobs now (the executor thread, or Redis)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -184,6 +188,22 @@ class RenderQueue:
     def pending(self, user: int | None = None) -> int:
         """Jobs accepted and not finished: all, or one user's."""
         return len(self._jobs) if user is None else self._per_user[user]
+
+    async def health(self, timeout: float = 2.0) -> dict[str, bool]:
+        """Whether the queue answers and its executor is alive, each within `timeout`."""
+
+        async def check(probe) -> bool:
+            try:
+                return bool(await asyncio.wait_for(probe, timeout))
+            except Exception:  # noqa: BLE001 - a probe that fails or hangs is unhealthy
+                return False
+
+        answers = self._open and await check(self._answers())
+        return {"queue": answers, "executor": await check(self.backend.alive())}
+
+    async def _answers(self) -> bool:
+        await self.backend.waiting()
+        return True
 
     def jobs_of(self, user: int) -> list[Job]:
         """One person's accepted, unfinished jobs, oldest first."""
