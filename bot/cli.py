@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from bot import config_commands as config_verbs
 from bot.art import recipe as rc
 from bot.art.code import parse_code
 from bot.art.recipe import Recipe
@@ -227,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     quote_verbs.add_parsers(sub)  # train-quotes, quote, quotes
     job_verbs.add_parsers(sub)  # worker
     discord_verbs.add_parsers(sub)  # run, invite
+    config_verbs.add_parsers(sub)  # config
     return parser
 
 

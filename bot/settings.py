@@ -1,19 +1,35 @@
-"""Settings: one frozen dataclass read from the environment (CPPN_*), with defaults that work.
+"""Settings: one frozen dataclass from defaults, a TOML file, the environment and flags.
 
-Each field's comment is its documentation; the environment variable is CPPN_ + the field name in
-upper case (e.g. CPPN_QUEUE_MAX=50). Later issues add their fields here.
+Precedence, lowest to highest: the defaults below < the TOML file < CPPN_* environment variables <
+keyword overrides (command-line flags). The TOML file is the one given as `path` or, failing that,
+named by CPPN_CONFIG; its keys are the field names, flat at the top level (`queue_max = 50`). Each
+field's comment is its documentation; the environment variable is CPPN_ + the field name in upper
+case (e.g. CPPN_QUEUE_MAX=50). `cppn-bot config` prints the settings in force and their sources.
 """
 
 from __future__ import annotations
 
+import contextlib
+import difflib
+import json
 import os
+import re
+import tomllib
 from collections.abc import Mapping
-from pathlib import Path
 from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from bot.errors import SettingsError
 
 PREFIX = "CPPN_"
+CONFIG_VAR = "CPPN_CONFIG"  # names the TOML file when no path is given
+MASK = "****"
+SECRET_FIELDS = frozenset({"discord_token"})  # shown only as set or not set
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
+_TOML_KINDS = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
 
 
 @dataclass(frozen=True)
@@ -42,7 +58,7 @@ class Settings:
     cooldown_s: float = 8.0  # seconds between one person's paint requests (commands, buttons)
     progress_s: float = 3.0  # how often a queued request's message shows its position and ETA
     daily_check_s: float = 30.0  # how often the daily-post loop looks for a slot that is due
-    daily_catchup_h: float = 12.0  # a slot missed while down is posted late within this, else skipped
+    daily_catchup_h: float = 12.0  # missed slots are posted late within this, else skipped
     # --- running ------------------------------------------------------------------------------
     health_host: str = "127.0.0.1"  # where `cppn-bot run` serves /healthz and /metrics
     health_port: int = 8080  # 0: no health/metrics server
@@ -59,8 +75,18 @@ class Settings:
         for name in ("job_timeout_s", "poll_s", "progress_s", "daily_check_s", "daily_catchup_h"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name} must be positive")
-        if self.cooldown_s < 0:
-            raise SettingsError("cooldown_s must not be negative")
+        for name in ("cooldown_s", "shutdown_grace_s"):
+            if getattr(self, name) < 0:
+                raise SettingsError(f"{name} must not be negative")
+        for name in ("metrics_port", "health_port"):
+            if not 0 <= getattr(self, name) <= 65535:
+                raise SettingsError(f"{name} {getattr(self, name)} is not a port (0 to 65535)")
+        if self.log_level.upper() not in LOG_LEVELS:
+            raise SettingsError(
+                f"log_level {self.log_level!r} is not one of {', '.join(LOG_LEVELS)}"
+            )
+        if self.log_format not in LOG_FORMATS:
+            raise SettingsError(f"log_format {self.log_format!r} is not text or json")
 
     def token(self) -> str:
         """The Discord bot token: the variable, else the file; "" when neither is set."""
@@ -75,17 +101,178 @@ class Settings:
                 ) from None
         return ""
 
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret these settings hold (the token, URL passwords): what logs must redact."""
+        found = [self.discord_token.strip()]
+        with contextlib.suppress(SettingsError):  # an unreadable token file gave nothing away
+            found.append(self.token())
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, str) and "://" in value:
+                found.extend(url_secrets(value))
+        return tuple(s for s in dict.fromkeys(found) if s)
+
+    @classmethod
+    def load(
+        cls,
+        env: Mapping[str, str] | None = None,
+        path: str | Path | None = None,
+        **overrides: object,
+    ) -> Settings:
+        """Defaults < the TOML file (path, else $CPPN_CONFIG) < CPPN_* variables < overrides."""
+        return _gather(env, path, overrides).build()
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-        """Defaults, then CPPN_* variables, then keyword overrides."""
-        env = os.environ if env is None else env
-        values: dict[str, object] = {}
-        for f in fields(cls):
-            raw = env.get(PREFIX + f.name.upper())
-            if raw is not None:
-                values[f.name] = _parse(f.name, type(f.default), raw)
-        values.update(overrides)
-        return cls(**values)
+        """load() with no explicit file (CPPN_CONFIG, when set, still names one)."""
+        return cls.load(env, None, **overrides)
+
+
+class Row(NamedTuple):
+    """One line of `cppn-bot config`: a setting, its value as shown, where the value came from."""
+
+    name: str
+    value: str  # TOML-like; secrets masked
+    source: str  # default, file, env or override
+
+
+def describe(
+    env: Mapping[str, str] | None = None, path: str | Path | None = None, **overrides: object
+) -> list[Row]:
+    """The settings load() would give, one row each, with secrets masked and each value's source."""
+    gathered = _gather(env, path, overrides)
+    settings = gathered.build()  # validates, as load() does
+    return [
+        Row(f.name, shown(f.name, getattr(settings, f.name)), gathered.source(f.name))
+        for f in fields(Settings)
+    ]
+
+
+def config_path(
+    env: Mapping[str, str] | None = None, path: str | Path | None = None
+) -> Path | None:
+    """The TOML file to read: the path given, else $CPPN_CONFIG; None when neither is set."""
+    env = os.environ if env is None else env
+    chosen = path if path is not None else env.get(CONFIG_VAR) or None
+    return None if chosen is None else Path(chosen)
+
+
+def shown(name: str, value: object) -> str:
+    """A value as `cppn-bot config` prints it: TOML-like, with every secret masked."""
+    if name in SECRET_FIELDS:
+        return MASK if str(value).strip() else "(not set)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(mask_url(value) if "://" in value else value, ensure_ascii=False)
+    return repr(value)
+
+
+def mask_url(url: str) -> str:
+    """The URL with its password, and any password= query value, replaced by ****."""
+    try:
+        parts = urlsplit(url)
+        has_password = parts.password is not None
+    except ValueError:  # unparseable: hide everything after the scheme rather than guess
+        return url.split("://", 1)[0] + "://" + MASK
+    netloc, query = parts.netloc, parts.query
+    if has_password:
+        userinfo, _, hostport = netloc.rpartition("@")
+        netloc = f"{userinfo.split(':', 1)[0]}:{MASK}@{hostport}"
+    query = re.sub(r"(?i)\b(password=)[^&]*", rf"\g<1>{MASK}", query)
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
+
+
+def url_secrets(url: str) -> list[str]:
+    """The passwords in a URL (user info and password= query values), as written and decoded."""
+    try:
+        parts = urlsplit(url)
+        found = [parts.password or ""]
+    except ValueError:
+        return [url]  # unparseable: treat the whole URL as secret
+    found += re.findall(r"(?i)\bpassword=([^&]*)", parts.query)
+    return [s for s in dict.fromkeys(found + [unquote(s) for s in found]) if s]
+
+
+@dataclass
+class _Gathered:
+    """The values set by the file, the environment and overrides, and where each came from."""
+
+    values: dict[str, object] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)  # file, env or override
+    file: Path | None = None
+
+    def source(self, name: str) -> str:
+        return self.sources.get(name, "default")
+
+    def build(self) -> Settings:
+        """Settings(**values), whose errors also say where the faulty value was set."""
+        try:
+            return Settings(**self.values)
+        except SettingsError as e:
+            name = str(e).split(" ", 1)[0]  # every check's message starts with the field's name
+            where = {
+                "file": f"in {self.file}",
+                "env": f"by {PREFIX}{name.upper()}",
+                "override": "on the command line",
+            }.get(self.source(name))
+            if where is None:
+                raise
+            raise SettingsError(f"{e} (set {where})") from None
+
+
+def _gather(
+    env: Mapping[str, str] | None, path: str | Path | None, overrides: Mapping[str, object]
+) -> _Gathered:
+    env = os.environ if env is None else env
+    kinds = {f.name: type(f.default) for f in fields(Settings)}
+    got = _Gathered(file=config_path(env, path))
+    values, sources = got.values, got.sources
+    if got.file is not None:
+        values.update(_read_toml(got.file, kinds))
+        sources.update(dict.fromkeys(values, "file"))
+    for name, kind in kinds.items():
+        raw = env.get(PREFIX + name.upper())
+        if raw is not None:
+            values[name], sources[name] = _parse(name, kind, raw), "env"
+    for name, value in overrides.items():
+        if name not in kinds:
+            raise SettingsError(f"unknown setting {name!r}{_did_you_mean(name, kinds)}")
+        values[name], sources[name] = value, "override"
+    return got
+
+
+def _read_toml(file: Path, kinds: Mapping[str, type]) -> dict[str, object]:
+    try:
+        with file.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise SettingsError(f"the config file {file} does not exist") from None
+    except OSError as e:
+        raise SettingsError(f"cannot read the config file {file}: {e.strerror}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise SettingsError(f"{file} is not valid TOML: {e}") from None
+    values: dict[str, object] = {}
+    for key, value in data.items():
+        if key not in kinds:
+            if isinstance(value, dict):
+                raise SettingsError(f"{file}: [{key}] is a table; write settings as top-level keys")
+            raise SettingsError(f"{file}: unknown setting {key!r}{_did_you_mean(key, kinds)}")
+        values[key] = _from_toml(file, key, kinds[key], value)
+    return values
+
+
+def _from_toml(file: Path, name: str, kind: type, value: object) -> object:
+    if kind is float and type(value) is int:
+        return float(value)
+    if type(value) is kind:  # not isinstance: TOML's true must not pass for the integer 1
+        return value
+    raise SettingsError(f"{file}: {name} must be {_TOML_KINDS[kind]}, not {value!r}")
+
+
+def _did_you_mean(key: str, names: Mapping[str, object]) -> str:
+    guess = difflib.get_close_matches(key.lower().removeprefix("cppn_"), list(names), n=1)
+    return f" (did you mean {guess[0]!r}?)" if guess else ""
 
 
 def _parse(name: str, kind: type, raw: str) -> object:

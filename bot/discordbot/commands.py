@@ -13,6 +13,7 @@ from bot.settings import Settings
 
 def add_parsers(subparsers) -> None:
     p = subparsers.add_parser("run", help="run the Discord bot (token from CPPN_DISCORD_TOKEN)")
+    p.add_argument("--config", metavar="PATH", help="a TOML settings file; default: CPPN_CONFIG")
     p.add_argument("--db", metavar="PATH", help="the SQLite file; default: CPPN_DB_PATH")
     p.add_argument("--device", help="auto (cuda if present), cpu, cuda:N; default: CPPN_DEVICE")
     p.add_argument("--guild", type=int, help="sync slash commands to this server only (testing)")
@@ -27,7 +28,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from bot.logs import setup_logging
 
     given = {"db_path": args.db, "device": args.device, "discord_guild": args.guild}
-    settings = Settings.from_env(**{k: v for k, v in given.items() if v is not None})
+    settings = Settings.load(path=args.config, **{k: v for k, v in given.items() if v is not None})
     token = settings.token()
     setup_logging(settings, secrets=(token,))
     asyncio.run(serve(settings, token))

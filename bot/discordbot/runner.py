@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 NO_TOKEN = (
     "no Discord token: set CPPN_DISCORD_TOKEN (or CPPN_DISCORD_TOKEN_FILE to a file holding it). "
     "Get one at https://discord.com/developers/applications -> your application -> Bot -> "
-    "Reset Token; README.md, 'Running the bot', has the steps"
+    "Reset Token; README.md, 'The Discord bot', has the steps"
 )
 
 

@@ -1,0 +1,54 @@
+"""`cppn-bot config`: the settings in force, where each came from, secrets masked.
+
+bot/cli.py registers it via add_parsers. Each line reads `name = value  (source)`, the source being
+default, file, env or override; the values are written as in the TOML file.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bot.errors import SettingsError, UserError
+from bot.settings import CONFIG_VAR, PREFIX, Settings, config_path, describe
+
+
+def add_parsers(subparsers) -> None:
+    p = subparsers.add_parser(
+        "config", help="print the settings in force and where each came from (secrets masked)"
+    )
+    p.add_argument(
+        "--config", type=Path, metavar="PATH", help=f"a TOML settings file; default: ${CONFIG_VAR}"
+    )
+    p.set_defaults(func=_cmd_config)
+
+
+def _cmd_config(args: argparse.Namespace) -> int:
+    try:
+        for line in config_lines(args.config):
+            print(line)
+    except SettingsError as e:  # a bad file or variable: one line and status 2, like bad input
+        raise UserError(str(e)) from None
+    return 0
+
+
+def config_lines(path: Path | None = None) -> list[str]:
+    """What `cppn-bot config` prints: the file read, one line per setting, the token's state."""
+    file = config_path(path=path)
+    where = f"{file}" if file else f"no file (set {CONFIG_VAR} or --config)"
+    lines = [f"# defaults < TOML file: {where} < {PREFIX}* environment < flags"]
+    lines += [f"{row.name} = {row.value}  ({row.source})" for row in describe(path=path)]
+    return [*lines, f"# discord token: {_token_state(Settings.load(path=path))}"]
+
+
+def _token_state(settings: Settings) -> str:
+    """Whether `cppn-bot run` will find a token, and where, without showing any of it."""
+    try:
+        token = settings.token()
+    except SettingsError as e:
+        return f"unreadable: {e}"
+    if not token:
+        return f"not set ({PREFIX}DISCORD_TOKEN or {PREFIX}DISCORD_TOKEN_FILE)"
+    if settings.discord_token.strip():
+        return "set"
+    return f"set, from {settings.discord_token_file}"
