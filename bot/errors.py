@@ -39,6 +39,10 @@ class TooManyPending(UserError):
         super().__init__(f"you already have {n} in the queue; wait for one to finish")
 
 
+class TokenRejected(UserError):
+    """Discord refused the bot token: retrying cannot help (`cppn-bot run` exits with 3)."""
+
+
 class JobTimeout(UserError):
     """A job ran past its time limit and was stopped."""
 

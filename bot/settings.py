@@ -54,6 +54,8 @@ class Settings:
     discord_token: str = field(default="", repr=False)
     discord_token_file: str = ""  # a file holding the token (e.g. a systemd or Docker secret)
     discord_guild: int = 0  # sync slash commands to this one server at once (testing); 0: global
+    discord_api_url: str = ""  # "": Discord's REST API; else a proxy's (or a test's fake) base URL
+    discord_gateway_url: str = ""  # "": Discord's gateway; else a websocket URL (proxy or fake)
     sync_commands: bool = True  # register the slash commands with Discord on start
     cooldown_s: float = 8.0  # seconds between one person's paint requests (commands, buttons)
     progress_s: float = 3.0  # how often a queued request's message shows its position and ETA

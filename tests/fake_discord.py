@@ -63,6 +63,7 @@ class FakeDiscord:
         self.originals: dict[str, int] = {}  # interaction token -> its response message id
         self.rate_limit: dict[str, int] = {}  # (method path prefix) -> 429s still to answer
         self.served_429 = 0
+        self.refuse_token = False  # answer the login with 401, as for a reset token
         self.identified = asyncio.Event()
         self.identifies = 0
         self._sockets: list[web.WebSocketResponse] = []
@@ -310,6 +311,8 @@ class FakeDiscord:
         parts = path.strip("/").split("/")
         app = str(self.app_id)
         if path == "/users/@me":
+            if self.refuse_token:
+                return _json({"message": "401: Unauthorized", "code": 0}, 401)
             return _json(self.bot_user)
         if path == "/oauth2/applications/@me":
             return _json(self._application())

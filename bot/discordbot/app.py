@@ -94,6 +94,8 @@ class ArtBot(commands.Bot):
         painter: Painter,
         **options,
     ) -> None:
+        # This bot never joins voice: discord.py's warnings about voice libraries are noise.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,  # no text commands; slash commands only
             intents=intents(),

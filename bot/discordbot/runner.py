@@ -11,15 +11,17 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 from collections.abc import Awaitable, Callable
 
 import discord
+import yarl
 from prometheus_client import Gauge
 
 from bot.discordbot.app import ArtBot
 from bot.discordbot.cooldown import Cooldown
 from bot.discordbot.painter import Painter
-from bot.errors import UserError
+from bot.errors import TokenRejected, UserError
 from bot.health import HealthServer
 from bot.jobs import RenderQueue, create_queue
 from bot.pipeline import Pipeline
@@ -32,6 +34,10 @@ NO_TOKEN = (
     "Get one at https://discord.com/developers/applications -> your application -> Bot -> "
     "Reset Token; README.md, 'The Discord bot', has the steps"
 )
+
+
+FREE_LOGINS_PER_DAY = 10
+MAX_LOGIN_WAIT_S = 3600.0
 
 
 class Services:
@@ -77,6 +83,42 @@ class Services:
         log.info("shut down cleanly")
 
 
+def point_at(settings: Settings) -> None:
+    """Use another REST base or gateway (a proxy, or a test's fake Discord) when set. These are
+    discord.py class attributes: one bot per process, as `cppn-bot run` is."""
+    if settings.discord_api_url:
+        discord.http.Route.BASE = settings.discord_api_url.rstrip("/")
+    if settings.discord_gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+async def login_delay(store: Store, now: float | None = None) -> float:
+    """Seconds to wait before logging in, from this bot's logins in the last day: a crash loop
+    slows down by itself, whatever restarts it (Docker's back-off tops out at a minute), because
+    Discord resets a token after 1000 logins in a day. Ten a day are free; then 10 s, 20 s,
+    40 s ... up to an hour: a tight crash loop logs in about 40 times on its first day, 24 after."""
+    now = time.time() if now is None else now
+    today = await store.logins_since(now - 86400)
+    if today < FREE_LOGINS_PER_DAY:
+        return 0.0
+    return min(MAX_LOGIN_WAIT_S, 10.0 * 2 ** (today - FREE_LOGINS_PER_DAY))
+
+
+async def _login(services: Services, token: str, stop: asyncio.Event) -> None:
+    delay = await login_delay(services.store)
+    if delay:
+        log.warning(
+            "many recent logins (a crash loop?): waiting %.0f s before logging in again, so "
+            "Discord does not reset the token", delay,
+        )  # fmt: skip
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), delay)
+        if stop.is_set():
+            return
+    await services.store.record_login()
+    await services.bot.start(token)
+
+
 async def serve(
     settings: Settings,
     token: str,
@@ -89,17 +131,27 @@ async def serve(
     if not token:
         raise UserError(NO_TOKEN)
     stop = stop or asyncio.Event()
+    point_at(settings)
     store = await Store.open(settings.db_path)
     services = Services(settings, store, pipeline)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread
+        with contextlib.suppress(
+            NotImplementedError, RuntimeError, ValueError
+        ):  # not the main thread
             loop.add_signal_handler(sig, stop.set)
     if settings.health_port:
-        await services.health.start()
+        try:
+            await services.health.start()
+        except OSError as e:
+            await store.close()
+            raise UserError(
+                f"cannot serve /healthz on {settings.health_host}:{settings.health_port}: "
+                f"{e.strerror}; set CPPN_HEALTH_PORT to a free port, or 0 for none"
+            ) from None
     if on_start is not None:
         await on_start(services)
-    client = asyncio.create_task(services.bot.start(token), name="discord")
+    client = asyncio.create_task(_login(services, token, stop), name="discord")
     stopping = asyncio.create_task(stop.wait(), name="stop")
     try:
         await asyncio.wait({client, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -107,12 +159,12 @@ async def serve(
         stopping.cancel()
         await services.shutdown(settings.shutdown_grace_s)
         for sig in (signal.SIGTERM, signal.SIGINT):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.remove_signal_handler(sig)
     if client.done() and not client.cancelled() and client.exception() is not None:
         error = client.exception()
         if isinstance(error, discord.LoginFailure):
-            raise UserError(
+            raise TokenRejected(
                 "Discord refused the token (it may have been reset): put the current one in "
                 "CPPN_DISCORD_TOKEN or the token file"
             ) from None

@@ -34,7 +34,9 @@ class DailyConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> DailyConfig:
-        return cls(int(d["channel"]), str(d["time"]), str(d["tz"]), float(d["since"]))
+        """Validated as when it was set: a stored time or zone that no longer reads raises here
+        (a ValueError), where the poster skips that guild, not in the middle of a tick."""
+        return cls.create(int(d["channel"]), str(d["time"]), str(d["tz"]), float(d["since"]))
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -95,7 +97,7 @@ def parse_time(text: str) -> tuple[int, int]:
 def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder
         raise UserError(
             f"time zone {name!r} is unknown: use a name like Europe/Paris, America/New_York, UTC"
         ) from None

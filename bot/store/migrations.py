@@ -54,4 +54,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX renders_undelivered ON renders (finished_at)
         WHERE status = 'done' AND delivered_at IS NULL;
     """,
+    # 3: when the bot logged in to Discord, so a crash loop slows down by itself (Discord resets
+    #    a token after 1000 logins in a day)
+    """
+    CREATE TABLE logins (at REAL NOT NULL);
+    CREATE INDEX logins_at ON logins (at);
+    """,
 )

@@ -170,6 +170,17 @@ class Store:
             rows = await cur.fetchall()
         return [RenderRow(**{k: _from_sql(k, v) for k, v in dict(r).items()}) for r in rows]
 
+    # --- Discord logins -------------------------------------------------------------------------
+    async def record_login(self, keep_s: float = 2 * 86400) -> None:
+        now = time.time()
+        await self.db.execute("INSERT INTO logins (at) VALUES (?)", (now,))
+        await self.db.execute("DELETE FROM logins WHERE at < ?", (now - keep_s,))
+        await self.db.commit()
+
+    async def logins_since(self, since: float) -> int:
+        async with self.db.execute("SELECT COUNT(*) FROM logins WHERE at >= ?", (since,)) as cur:
+            return (await cur.fetchone())[0]
+
     # --- per-guild settings -------------------------------------------------------------------
     async def guild_settings(self, guild: int) -> dict[str, object]:
         async with self.db.execute(
