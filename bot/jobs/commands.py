@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 
 from bot.errors import UserError
 from bot.settings import Settings
@@ -39,9 +38,10 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     from bot.jobs.factory import build_executor, build_pipeline, load_quotes
     from bot.jobs.metrics import Metrics
     from bot.jobs.worker import run_worker
+    from bot.logs import setup_logging
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = _settings(args)
+    setup_logging(settings)  # structured lines; the Redis password never shows
     metrics = Metrics()
     if settings.metrics_port:
         from prometheus_client import start_http_server
