@@ -65,7 +65,7 @@ def _quote_options(r: Recipe, a: argparse.Namespace) -> Recipe:
     """Apply --no-quote / --signature / --placement to a recipe (paint and replay alike)."""
     changes: dict[str, object] = {}
     if a.no_quote:
-        changes.update(quote="none", signature=False)
+        changes.update(quote="none", signature=False, quote_variant=0)
     elif a.signature:
         changes["signature"] = True
     if a.placement:

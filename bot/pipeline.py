@@ -66,8 +66,9 @@ class PaintJob:
     def __post_init__(self) -> None:
         if self.custom_quote is not None:
             object.__setattr__(self, "custom_quote", clean_custom_text(self.custom_quote))
-            # The code cannot carry the text, so it says "no generated quote".
-            object.__setattr__(self, "recipe", replace(self.recipe, quote="none", signature=False))
+            # The code cannot carry the text, so it says "no generated quote" (and no variant).
+            plain = replace(self.recipe, quote="none", signature=False, quote_variant=0)
+            object.__setattr__(self, "recipe", plain)
 
     @property
     def code(self) -> str:

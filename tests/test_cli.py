@@ -176,3 +176,9 @@ def test_byte_limit_falls_back_to_a_smaller_format(tmp_path, capsys):
     written = [p for p in tmp_path.iterdir() if p.stem == "big"]
     assert len(written) == 1 and written[0].suffix in (".webp", ".jpg")
     assert written[0].stat().st_size <= 80000
+
+
+def test_no_quote_on_a_code_with_a_quote_variant(tmp_path, capsys):
+    out = tmp_path / "v.png"
+    assert main(["replay", "1-7-s16x16k3", "--no-quote", "-o", str(out)]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "1-7-s16x16q"

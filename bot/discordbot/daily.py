@@ -81,7 +81,8 @@ class DailyPoster:
         """Post `day`'s piece for this guild unless already posted; the message id, or None
         when another task is posting it right now."""
         key = (guild, day)
-        pass
+        if key in self._busy:
+            return None
         self._busy.add(key)
         try:
             return await self._post(guild, cfg, day)

@@ -15,7 +15,7 @@ from bot.art import recipe as rc
 from bot.art.code import parse_code
 from bot.art.recipe import Recipe
 from bot.compose.text import clean_custom_text
-from bot.errors import UserError
+from bot.errors import RecipeError, UserError
 from bot.pipeline import PaintJob
 
 # Shape presets: the long side stays at or under 1920 so a CPU renders them in seconds.
@@ -97,7 +97,12 @@ def paint_job(o: PaintOptions, byte_limit: int, seed: int | None = None) -> Pain
         kw["std"] = spread
     elif init == "uniform":
         kw["range"] = spread
-    recipe = Recipe(**kw)  # RecipeError is a UserError naming the parameter and its range
+    try:
+        recipe = Recipe(**kw)  # RecipeError is a UserError naming the parameter and its range
+    except RecipeError as e:
+        if e.param in ("std", "range"):  # the person typed "spread"
+            raise UserError(f"spread={e.value!r} is not allowed: {e.allowed}") from None
+        raise
     text = clean_custom_text(o.text) if quote == "custom" else None
     return PaintJob(recipe, text, byte_limit)
 
@@ -148,7 +153,8 @@ def resized(r: Recipe, size: str) -> Recipe:
     if size not in ("1x", "2x", "4k"):
         raise UserError(f"size {size!r} is not one of: 1x, 2x, 4k")
     long_side = max(r.w, r.h)
-    target = {"1x": long_side, "2x": min(2 * long_side, HD_LONG_SIDE), "4k": HD_LONG_SIDE}[size]
+    doubled = max(long_side, min(2 * long_side, HD_LONG_SIDE))  # never smaller than coded
+    target = {"1x": long_side, "2x": doubled, "4k": HD_LONG_SIDE}[size]
     scale = target / long_side
     w, h = (max(rc.MIN_SIDE, min(rc.MAX_SIDE, round(side * scale))) for side in (r.w, r.h))
     return r.with_size(w, h)

@@ -86,9 +86,10 @@ def missed_slot(cfg: DailyConfig, now: datetime, catchup_s: float) -> date | Non
 
 
 def parse_time(text: str) -> tuple[int, int]:
-    m = re.fullmatch(r"\s*(\d{1,2})(?::|h|\.)?(\d{2})?\s*", text or "")
+    # 9, 09, 9:30, 09.30, 21h, 21h00; not 930 (is it 9:30 or 93:0?)
+    m = re.fullmatch(r"\s*(\d{1,2})(?:[:.](\d{2})|h(\d{2})?)?\s*", text or "")
     if m:
-        hh, mm = int(m.group(1)), int(m.group(2) or 0)
+        hh, mm = int(m.group(1)), int(m.group(2) or m.group(3) or 0)
         if hh < 24 and mm < 60:
             return hh, mm
     raise UserError(f"time {text!r} is not a 24-hour time like 09:30 or 21:00")

@@ -1,0 +1,480 @@
+"""What Discord options mean as recipes: /paint presets, /replay overrides, buttons, the daily look.
+
+Pure functions of plain values: no discord.py, no rendering.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import fields, replace
+from datetime import date, timedelta
+
+import pytest
+
+from bot.art import recipe as rc
+from bot.art.code import format_code, parse_code
+from bot.art.recipe import Recipe
+from bot.discordbot import options as op
+from bot.discordbot.options import (
+    HD_LONG_SIDE,
+    MAX_ZOOM_IN,
+    SIZES,
+    SPREAD,
+    UNIFORM_SPREAD,
+    PaintOptions,
+    button_job,
+    can_hd,
+    daily_recipe,
+    paint_job,
+    replay_job,
+)
+from bot.errors import CodeError, RecipeError, UserError
+from bot.pipeline import PaintJob
+
+LIMIT = 8_000_000
+SEED = 7
+
+
+def paint(**kw) -> PaintJob:
+    return paint_job(PaintOptions(**kw), LIMIT, seed=SEED)
+
+
+def code_of(**kw) -> str:
+    return format_code(Recipe(**kw))
+
+
+def assert_readable(e: BaseException, *words: str) -> None:
+    """One line a person can read: no traceback, no object reprs, and it names what was wrong."""
+    msg = str(e)
+    assert isinstance(e, UserError)
+    assert msg and "\n" not in msg and len(msg) < 300
+    assert "Traceback" not in msg and "object at 0x" not in msg
+    for word in words:
+        assert word in msg, (word, msg)
+
+
+def differing(a: Recipe, b: Recipe) -> set[str]:
+    return {f.name for f in fields(Recipe) if getattr(a, f.name) != getattr(b, f.name)}
+
+
+# --- /paint: defaults and presets -----------------------------------------------------------------
+def test_defaults_are_the_square_tanh_recipe():
+    job = paint()
+    r = job.recipe
+    assert (r.w, r.h) == (1024, 1024) == SIZES["square"]
+    assert (r.activation, r.init, r.std) == ("tanh", "normal", 1.0)
+    assert (r.inputs, r.color, r.quote, r.zoom) == ("xy", "rgb", "generated", 1.0)
+    assert r == Recipe(seed=SEED)  # nothing else moved off the article's reference network
+    assert job.custom_quote is None
+    assert job.byte_limit == LIMIT
+
+
+def test_seed_option_wins_over_the_given_seed_and_zero_is_kept():
+    assert paint_job(PaintOptions(seed=42), LIMIT, seed=SEED).recipe.seed == 42
+    assert paint_job(PaintOptions(seed=0), LIMIT, seed=SEED).recipe.seed == 0
+
+
+def test_without_any_seed_a_fresh_one_is_drawn():
+    seeds = {paint_job(PaintOptions(), LIMIT).recipe.seed for _ in range(8)}
+    assert len(seeds) > 1
+    assert all(0 <= s <= rc.MAX_SEED for s in seeds)
+
+
+def test_every_activation_has_a_default_spread():
+    assert set(SPREAD) == set(rc.ACTIVATIONS)
+
+
+@pytest.mark.parametrize("activation", rc.ACTIVATIONS)
+def test_each_activation_gets_its_own_default_spread(activation):
+    r = paint(activation=activation).recipe
+    assert r.activation == activation
+    assert r.init == "normal"
+    assert r.std == rc.quantise(SPREAD[activation])
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sin", "sigmoid"])
+def test_uniform_init_gets_the_uniform_spread_as_its_range(activation):
+    r = paint(activation=activation, init="uniform").recipe
+    assert (r.init, r.range) == ("uniform", UNIFORM_SPREAD)
+    assert r.std == Recipe().std  # std does not apply, and stays canonical
+
+
+def test_default_init_takes_no_spread_and_keeps_the_code_canonical():
+    r = paint(init="default", activation="sin").recipe
+    assert r.init == "default"
+    assert (r.std, r.range) == (Recipe().std, Recipe().range)
+
+
+def test_spread_sets_std_for_normal_and_range_for_uniform():
+    assert paint(spread=2.5).recipe.std == 2.5
+    r = paint(init="uniform", spread=100.0).recipe
+    assert (r.range, r.std) == (100.0, Recipe().std)
+
+
+def test_spread_with_default_init_is_an_error():
+    with pytest.raises(UserError) as e:
+        paint(init="default", spread=1.0)
+    assert_readable(e.value, "spread", "default")
+
+
+@pytest.mark.parametrize(
+    "zoom, recipe_zoom", [(100, 0.01), (2, 0.5), (1, 1.0), (0.5, 2.0), (0.01, 100.0)]
+)
+def test_zoom_is_magnification(zoom, recipe_zoom):
+    assert paint(zoom=zoom).recipe.zoom == recipe_zoom
+
+
+@pytest.mark.parametrize("zoom", [0.001, 0.0, -2.0, 100.5, 1e9, math.nan, math.inf])
+def test_zoom_out_of_range_is_an_error(zoom):
+    with pytest.raises(UserError) as e:
+        paint(zoom=zoom)
+    assert_readable(e.value, "zoom", "0.01", "100")
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_size_presets(size):
+    r = paint(size=size).recipe
+    assert (r.w, r.h) == SIZES[size]
+    assert max(r.w, r.h) <= 1920  # a CPU paints every preset in seconds
+
+
+@pytest.mark.parametrize("radius, inputs", [(True, "xyr"), (False, "xy"), (None, "xy")])
+def test_radius_adds_the_r_input(radius, inputs):
+    assert paint(radius=radius).recipe.inputs == inputs
+
+
+@pytest.mark.parametrize("colour", rc.COLORS)
+def test_colour_modes(colour):
+    assert paint(colour=colour).recipe.color == colour
+
+
+@pytest.mark.parametrize(
+    "option, value",
+    [
+        ("activation", "swish"),
+        ("init", "xavier"),
+        ("size", "huge"),
+        ("colour", "cmyk"),
+        ("quote", "random"),
+    ],
+)
+def test_unknown_choices_name_the_option_and_what_is_allowed(option, value):
+    with pytest.raises(UserError) as e:
+        paint(**{option: value})
+    assert_readable(e.value, option, repr(value))
+
+
+# --- /paint: quote modes --------------------------------------------------------------------------
+def test_quote_none_paints_no_quote():
+    job = paint(quote="none")
+    assert job.recipe.quote == "none"
+    assert job.custom_quote is None
+
+
+def test_quote_generated_is_the_default():
+    assert paint(quote="generated").recipe == paint().recipe
+
+
+def test_custom_text_travels_beside_the_code_and_the_code_has_no_quote():
+    job = paint(quote="custom", text="  The  map\nis not\tthe territory ")
+    assert job.custom_quote == "The map is not the territory"
+    assert job.recipe.quote == "none"
+    assert parse_code(job.code).quote == "none"
+    assert "territory" not in job.code
+
+
+def test_text_alone_means_custom():
+    job = paint(text="hello")
+    assert (job.custom_quote, job.recipe.quote) == ("hello", "none")
+
+
+@pytest.mark.parametrize("text", [None, "", "   ", "\n\t"])
+def test_custom_needs_text(text):
+    with pytest.raises(UserError) as e:
+        paint(quote="custom", text=text)
+    assert_readable(e.value, "custom", "text")
+
+
+def test_custom_text_of_only_control_characters_is_an_error():
+    with pytest.raises(UserError) as e:
+        paint(quote="custom", text="\x00\x01 \u200b")
+    assert_readable(e.value, "empty")
+
+
+def test_custom_text_too_long_is_an_error():
+    with pytest.raises(UserError) as e:
+        paint(quote="custom", text="word " * 200)
+    assert_readable(e.value, "at most")
+
+
+@pytest.mark.parametrize("quote", ["generated", "none"])
+def test_text_without_custom_is_an_error(quote):
+    with pytest.raises(UserError) as e:
+        paint(quote=quote, text="my words")
+    assert_readable(e.value, "text", "custom")
+
+
+# --- /paint: limits -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "name, value", [("layers", -1), ("layers", 33), ("width", 0), ("width", 257), ("width", -4)]
+)
+def test_out_of_range_shape_names_the_parameter(name, value):
+    with pytest.raises(UserError) as e:
+        paint(**{name: value})
+    assert isinstance(e.value, RecipeError)
+    assert e.value.param == name
+    assert_readable(e.value, name, str(value))
+
+
+@pytest.mark.parametrize(
+    "name, value", [("layers", 0), ("layers", 32), ("width", 1), ("width", 256)]
+)
+def test_shape_limits_are_inclusive(name, value):
+    assert getattr(paint(**{name: value}).recipe, name) == value
+
+
+def test_too_much_work_is_an_error_saying_what_to_shrink():
+    with pytest.raises(RecipeError) as e:
+        paint(size="wallpaper", layers=32, width=256)
+    assert e.value.param == "work"
+    assert_readable(e.value, "fewer layers")
+
+
+@pytest.mark.parametrize("init, spread", [("normal", 1000.0), ("normal", 0.0), ("uniform", 1e6)])
+def test_spread_out_of_range_is_an_error(init, spread):
+    with pytest.raises(UserError) as e:
+        paint(init=init, spread=spread)
+    assert_readable(e.value, "not allowed")
+
+
+@pytest.mark.parametrize(
+    "opts",
+    [
+        {},
+        {"activation": "mix", "layers": 3, "width": 64, "size": "wallpaper"},
+        {"init": "uniform", "spread": 7.5, "radius": True, "colour": "hsv", "zoom": 3.3},
+        {"init": "default", "size": "portrait", "colour": "bw"},
+        {"quote": "custom", "text": "words", "zoom": 100},
+        {"quote": "none", "activation": "gaussian", "seed": rc.MAX_SEED},
+    ],
+)
+def test_every_job_survives_its_replay_code(opts):
+    """Jobs travel through the queue as codes: the code must read back to the same recipe."""
+    job = paint(**opts)
+    assert parse_code(job.code) == job.recipe
+
+
+# --- /replay --------------------------------------------------------------------------------------
+def test_replay_a_bare_integer_is_the_default_recipe_with_that_seed():
+    job = replay_job("12345", LIMIT)
+    assert job.recipe == Recipe(seed=12345)
+    assert (job.custom_quote, job.byte_limit) == (None, LIMIT)
+
+
+def test_replay_gives_back_the_codes_recipe():
+    r = Recipe(seed=99, layers=4, width=32, activation="sin", std=0.5, w=1280, h=720, zoom=0.3)
+    assert replay_job(f"  `{format_code(r)}` ", LIMIT).recipe == r
+
+
+@pytest.mark.parametrize("code", ["", "hello", "2-abc", "1-7-zz9", "1-7-d99"])
+def test_replay_of_a_bad_code_is_a_user_error(code):
+    with pytest.raises(CodeError) as e:
+        replay_job(code, LIMIT)
+    assert_readable(e.value)
+
+
+@pytest.mark.parametrize(
+    "w, h, size, want",
+    [
+        (1280, 720, "1x", (1280, 720)),
+        (1280, 720, "2x", (2560, 1440)),
+        (1280, 720, "4k", (3840, 2160)),
+        (720, 1280, "4k", (2160, 3840)),
+        (1920, 1080, "2x", (3840, 2160)),  # twice would be 3840 anyway
+        (2048, 2048, "2x", (3840, 3840)),  # capped at the 4K long side
+        (3000, 1000, "2x", (3840, 1280)),  # capped, aspect kept
+        (1024, 1024, "4k", (3840, 3840)),
+        (100, 20, "2x", (200, 40)),
+    ],
+)
+def test_replay_resize_keeps_the_framing_and_caps_the_long_side(w, h, size, want):
+    r = Recipe(seed=3, w=w, h=h, zoom=0.5, cx=0.25, cy=-0.1)
+    out = replay_job(format_code(r), LIMIT, size=size).recipe
+    assert (out.w, out.h) == want
+    assert max(out.w, out.h) <= HD_LONG_SIDE
+    assert out.w / out.h == pytest.approx(w / h, rel=0.01)
+    assert differing(r, out) <= {"w", "h"}  # resolution is not framing
+
+
+def test_replay_resize_to_1x_changes_nothing():
+    r = Recipe(seed=3, w=1280, h=720)
+    assert replay_job(format_code(r), LIMIT, size="1x").recipe == r
+
+
+def test_replay_resize_unknown_size_is_an_error():
+    with pytest.raises(UserError) as e:
+        replay_job("5", LIMIT, size="8k")
+    assert_readable(e.value, "size", "2x", "4k")
+
+
+def test_replay_resize_past_the_work_budget_is_an_error():
+    code = code_of(seed=3, layers=32, width=128)  # fine at 1024x1024, too much at 4K
+    with pytest.raises(RecipeError) as e:
+        replay_job(code, LIMIT, size="4k")
+    assert e.value.param == "work"
+
+
+@pytest.mark.parametrize("zoom", [1, 2, 4, 10, MAX_ZOOM_IN])
+def test_replay_zoom_narrows_the_view_about_the_same_centre(zoom):
+    r = Recipe(seed=3, zoom=0.5, cx=0.3, cy=-0.2, w=1280, h=720)
+    out = replay_job(format_code(r), LIMIT, zoom=zoom).recipe
+    assert out.zoom == rc.quantise(0.5 / zoom)
+    assert out.zoom <= r.zoom
+    assert differing(r, out) <= {"zoom"}  # same centre, same size, same network
+
+
+def test_replay_zoom_stops_at_the_finest_recipe_zoom():
+    out = replay_job(code_of(seed=3, zoom=0.001), LIMIT, zoom=64).recipe
+    assert out.zoom == rc.ZOOM_RANGE[0]
+
+
+@pytest.mark.parametrize("zoom", [0.5, 0.99, 0.0, -1.0, MAX_ZOOM_IN + 1, math.nan, math.inf])
+def test_replay_zoom_out_of_range_is_an_error(zoom):
+    with pytest.raises(UserError) as e:
+        replay_job("5", LIMIT, zoom=zoom)
+    assert_readable(e.value, "zoom", "64")
+
+
+def test_replay_size_and_zoom_together():
+    out = replay_job(code_of(seed=3, w=1280, h=720), LIMIT, size="2x", zoom=2).recipe
+    assert (out.w, out.h, out.zoom) == (2560, 1440, 0.5)
+
+
+def test_replay_with_text_and_new_quote_is_an_error():
+    with pytest.raises(UserError) as e:
+        replay_job("5", LIMIT, text="mine", new_quote=True)
+    assert_readable(e.value, "either")
+
+
+def test_replay_with_text_puts_it_beside_the_code():
+    job = replay_job(code_of(seed=5, quote_variant=3), LIMIT, text="  my   words ")
+    assert job.custom_quote == "my words"
+    assert (job.recipe.quote, job.recipe.quote_variant) == ("none", 0)  # canonical: no k token
+    assert job.recipe.seed == 5
+    assert parse_code(job.code) == job.recipe
+
+
+def test_replay_with_empty_text_is_an_error():
+    with pytest.raises(UserError):
+        replay_job("5", LIMIT, text="   ")
+
+
+@pytest.mark.parametrize("variant, then", [(0, 1), (1, 2), (5, 6), (rc.MAX_QUOTE_VARIANT, 1)])
+def test_new_quote_bumps_the_variant_and_keeps_the_picture(variant, then):
+    r = Recipe(seed=11, quote_variant=variant, activation="relu", std=0.6)
+    out = replay_job(format_code(r), LIMIT, new_quote=True).recipe
+    assert out.quote_variant == then
+    assert out.quote == "generated"
+    assert differing(r, out) == {"quote_variant"}
+
+
+def test_new_quote_on_a_quoteless_code_gives_a_generated_quote():
+    r = Recipe(seed=11, quote="none")
+    out = replay_job(format_code(r), LIMIT, new_quote=True).recipe
+    assert (out.quote, out.quote_variant) == ("generated", 0)
+    assert differing(r, out) == {"quote"}
+
+
+# --- buttons --------------------------------------------------------------------------------------
+BASE = Recipe(seed=21, layers=5, width=24, activation="sin", std=0.5, w=1280, h=720,
+              zoom=0.5, cx=0.1, quote_variant=3)  # fmt: skip
+
+
+def test_reroll_draws_a_new_seed_and_resets_the_quote_variant():
+    job = button_job("reroll", format_code(BASE), LIMIT, seed=1234)
+    assert job.recipe == replace(BASE, seed=1234, quote_variant=0)
+    assert (job.custom_quote, job.byte_limit) == (None, LIMIT)
+
+
+def test_reroll_without_a_seed_draws_one():
+    seeds = {button_job("reroll", format_code(BASE), LIMIT).recipe.seed for _ in range(8)}
+    assert len(seeds) > 1
+    assert all(0 <= s <= rc.MAX_SEED for s in seeds)
+
+
+def test_zoom_button_goes_twice_as_close():
+    job = button_job("zoom", format_code(BASE), LIMIT)
+    assert job.recipe == replace(BASE, zoom=0.25)
+
+
+def test_hd_button_doubles_up_to_4k():
+    assert button_job("hd", format_code(BASE), LIMIT).recipe == BASE.with_size(2560, 1440)
+    big = replace(BASE, w=1920, h=1080)
+    assert button_job("hd", format_code(big), LIMIT).recipe == BASE.with_size(3840, 2160)
+
+
+def test_quote_button_asks_for_the_next_quote():
+    job = button_job("quote", format_code(BASE), LIMIT)
+    assert job.recipe == replace(BASE, quote_variant=4)
+
+
+@pytest.mark.parametrize("action", ["explode", "", "Reroll"])
+def test_unknown_button_is_an_error(action):
+    with pytest.raises(UserError) as e:
+        button_job(action, format_code(BASE), LIMIT)
+    assert_readable(e.value, "button")
+
+
+def test_every_button_action_is_known():
+    for action in op.BUTTON_ACTIONS:
+        assert isinstance(button_job(action, format_code(BASE), LIMIT, seed=1), PaintJob)
+
+
+@pytest.mark.parametrize(
+    "w, h, ok",
+    [(1024, 1024, True), (1920, 1080, True), (3839, 100, True), (3840, 2160, False),
+     (2160, 3840, False), (4096, 16, False)],
+)  # fmt: skip
+def test_can_hd(w, h, ok):
+    assert can_hd(Recipe(w=w, h=h)) is ok
+
+
+# --- the piece of the day -------------------------------------------------------------------------
+DAYS = [date(2026, 1, 1) + timedelta(days=i) for i in range(366)]
+
+
+def test_daily_recipe_is_deterministic_per_date():
+    d = date(2026, 3, 29)
+    assert daily_recipe(d) == daily_recipe(date.fromisoformat("2026-03-29"))
+    # Pinned: every server, every restart and every later version must agree on a past day's piece.
+    assert format_code(daily_recipe(date(2026, 1, 1))) == "1-tdjqp2-axs1280x720"
+
+
+def test_daily_recipe_differs_across_dates():
+    seeds = [daily_recipe(d).seed for d in DAYS]
+    assert len(set(seeds)) == len(DAYS)
+    looks = {format_code(replace(daily_recipe(d), seed=0)) for d in DAYS}
+    assert len(looks) == len(op._DAILY_LOOKS)  # every look comes up within a year
+
+
+def test_daily_recipe_is_always_valid_and_replayable():
+    for d in DAYS:
+        r = daily_recipe(d)
+        assert (r.w, r.h, r.quote) == (1280, 720, "generated")
+        assert parse_code(format_code(r)) == r
+        assert replay_job(format_code(r), LIMIT).recipe == r
+
+
+def test_a_spread_out_of_range_is_called_spread():
+    with pytest.raises(UserError, match="spread=1000"):
+        paint(spread=1000.0)
+    with pytest.raises(UserError, match="spread=0.001"):
+        paint(init="uniform", spread=0.001)
+
+
+def test_2x_never_shrinks_a_picture_coded_above_4k():
+    code = format_code(Recipe(seed=3, w=4096, h=2048))
+    assert (
+        replay_job(code, 10**6, size="2x").recipe.w,
+        replay_job(code, 10**6, size="2x").recipe.h,
+    ) == (4096, 2048)
