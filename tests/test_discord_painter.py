@@ -308,3 +308,41 @@ def test_invite_link_asks_for_minimal_permissions():
     # a token's first part is the application id in base64
     assert application_id_from_token("MTIzNDU2Nzg5MDEyMzQ1Njc4.Gxxxxx.yyyy") == 123456789012345678
     assert application_id_from_token("garbage") is None
+
+
+def test_daily_set_refuses_a_channel_the_bot_cannot_post_in():
+    from bot.discordbot.cogs.daily import check_can_post
+
+    class Channel:
+        id = 9
+        guild = SimpleNamespace(me=object())
+
+        def __init__(self, perms: discord.Permissions) -> None:
+            self.perms = perms
+
+        def permissions_for(self, member) -> discord.Permissions:
+            return self.perms
+
+    with pytest.raises(UserError, match="Attach Files"):
+        check_can_post(Channel(discord.Permissions(view_channel=True, send_messages=True,
+                                                   embed_links=True)))  # fmt: skip
+    check_can_post(Channel(discord.Permissions(view_channel=True, send_messages=True,
+                                               embed_links=True, attach_files=True)))  # fmt: skip
+
+
+def test_progress_text_is_coarse_so_messages_are_edited_rarely():
+    from bot.discordbot.messages import progress_text
+    from bot.jobs import JobState, JobStatus
+
+    texts = {progress_text(JobState(JobStatus.QUEUED, 3, eta)) for eta in (41.0, 42.5, 44.9)}
+    assert texts == {"🎨 Your painting is in the queue behind 3 paintings; ready in about 45 s."}
+    assert "about 4 min" in progress_text(JobState(JobStatus.QUEUED, 40, 230.0))
+
+
+async def test_progress_edits_slow_down_as_the_queue_grows(rig):
+    assert rig.painter._edit_every() == rig.painter.progress_s
+    rig.gate.close()
+    jobs = [await rig.queue.submit(PaintJob(tiny(40 + n)), Owner(60 + n)) for n in range(3)]
+    assert rig.painter._edit_every() == max(rig.painter.progress_s, 3 / 10)
+    rig.gate.open()
+    await asyncio.gather(*(j.outcome() for j in jobs))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 
 import discord
@@ -98,8 +99,13 @@ def progress_text(state: JobState, what: str = "Your painting") -> str:
 
 
 def _eta(seconds: float | None) -> str:
-    s = max(1, round(seconds or 1))
-    return f"{s} s" if s < 90 else f"{round(s / 60)} min"
+    """Coarse on purpose: the message is edited only when this text changes."""
+    s = max(1.0, seconds or 1.0)
+    if s < 10:
+        return f"{math.ceil(s)} s"
+    if s < 90:
+        return f"{5 * math.ceil(s / 5)} s"
+    return f"{round(s / 60)} min"
 
 
 def error_text(message: str) -> str:

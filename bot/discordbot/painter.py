@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 TOKEN_LIFE_S = 15 * 60  # an interaction token can edit its response for this long
 TOKEN_MARGIN_S = 60  # hand over to the channel this long before the token dies
 ENVELOPE_BYTES = 64 * 1024  # room for the embed and multipart framing beside the file
+MAX_EDITS_PER_S = 10.0  # progress edits of all waiting requests together
 REDELIVER_WINDOW_S = 3600  # results finished but never posted are posted on start within this
 RESTARTING = "the bot is restarting; try again in a minute"
 LATER = (
@@ -134,7 +135,7 @@ class Painter:
                 await self._to_channel(job.request, await self._outcome(job))
                 return
             try:
-                await asyncio.wait_for(self._outcome(job), min(self.progress_s, left))
+                await asyncio.wait_for(self._outcome(job), min(self._edit_every(), left))
             except TimeoutError:
                 text = messages.progress_text(await job.state())
                 if text != shown:
@@ -157,6 +158,11 @@ class Painter:
             messages.error_text(_message(outcome)), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
         await self._delivered(job.id)
+
+    def _edit_every(self) -> float:
+        """Seconds between progress edits: slower as the queue grows, so all the waiting
+        messages together stay under MAX_EDITS_PER_S (Discord allows about 50 requests/s)."""
+        return max(self.progress_s, self.queue.pending() / MAX_EDITS_PER_S)
 
     # --- buttons ------------------------------------------------------------------------------
     async def on_button(self, interaction: discord.Interaction, action: str, code: str) -> None:

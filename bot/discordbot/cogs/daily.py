@@ -31,6 +31,24 @@ def require_manage_guild(interaction: discord.Interaction) -> int:
     return interaction.guild_id
 
 
+POST_NEEDS = ("view_channel", "send_messages", "embed_links", "attach_files")
+
+
+def check_can_post(channel: discord.abc.GuildChannel) -> None:
+    """Refuse a channel the bot cannot post pictures in, naming what is missing. (Where the
+    bot's own member is not known, the first post's failure is logged instead.)"""
+    guild = getattr(channel, "guild", None)
+    me = getattr(guild, "me", None)
+    if me is None:
+        return
+    perms = channel.permissions_for(me)
+    missing = [p.replace("_", " ").title() for p in POST_NEEDS if not getattr(perms, p)]
+    if missing:
+        raise UserError(
+            f"I cannot post pictures in <#{channel.id}>: I need {', '.join(missing)} there"
+        )
+
+
 class DailyCog(commands.Cog):
     daily = app_commands.Group(
         name="daily",
@@ -60,6 +78,7 @@ class DailyCog(commands.Cog):
         timezone: app_commands.Range[str, 1, 64] = "UTC",
     ) -> None:
         guild = require_manage_guild(interaction)
+        check_can_post(channel)
         cfg = DailyConfig.create(channel.id, time, timezone, since=_now())
         await self.store.set_guild_setting(guild, SETTING_KEY, cfg.to_dict())
         nxt = int(cfg.next_slot(_utcnow()).timestamp())
