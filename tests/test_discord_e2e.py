@@ -155,5 +155,6 @@ async def test_paint_replay_button_daily_and_restart(fake, pipeline, tmp_path):
         await _settle(fake, 1.5)  # several daily-loop ticks
         assert fake.identifies == 2
         assert len(_daily_posts(fake)) == 1
+        assert len(fake.find("PUT", "/commands")) == 1  # unchanged commands: not synced again
     finally:
         await bot.close()

@@ -7,6 +7,8 @@ daily poster), as in discord.py's advanced_startup example; `bot.discordbot.runn
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 from datetime import UTC, date, datetime
 
@@ -29,6 +31,7 @@ from bot.settings import Settings
 from bot.store import Store
 
 log = logging.getLogger(__name__)
+SYNCED_KEY = "commands-synced"  # guild_settings row (guild 0: the bot) holding the last sync's hash
 
 # Scopes and permissions the invite link asks for: post pictures with embeds, read back the
 # channel's recent messages (to find a daily post cut short by a crash), use slash commands.
@@ -79,9 +82,12 @@ class ChannelPublisher:
         ch = self.client.get_partial_messageable(channel, guild_id=guild)
         me = self.client.user
         since = datetime.fromtimestamp(after - 60, UTC)  # a minute of clock skew
-        async for m in ch.history(limit=50, after=since):
-            if me is not None and m.author.id == me.id and self.marker(day) in (m.content or ""):
-                return m.id
+        try:
+            async for m in ch.history(limit=50, after=since):
+                if me is not None and m.author.id == me.id and self.marker(day) in m.content:
+                    return m.id
+        except discord.Forbidden:  # no Read Message History: rely on the nonce alone
+            log.warning("cannot read channel %s to look for a cut-short daily post", channel)
         return None
 
 
@@ -109,6 +115,7 @@ class ArtBot(commands.Bot):
             store, queue, ChannelPublisher(self), settings.daily_catchup_h * 3600
         )
         self._daily_task: asyncio.Task | None = None
+        self.force_sync = False  # `cppn-bot run --resync`: sync even if nothing changed
         self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:
@@ -122,12 +129,21 @@ class ArtBot(commands.Bot):
         self._daily_task = asyncio.create_task(self._daily_loop(), name="daily-post")
 
     async def _sync(self) -> None:
-        if self.settings.discord_guild:
-            guild = discord.Object(self.settings.discord_guild)
+        """Register the slash commands with Discord, only when they changed since the last
+        sync this database remembers (Discord rate-limits command updates)."""
+        guild = discord.Object(self.settings.discord_guild) if self.settings.discord_guild else None
+        if guild is not None:
             self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
-        else:
-            synced = await self.tree.sync()
+        payload = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
+        digest = hashlib.sha256(
+            json.dumps([self.application_id, guild and guild.id, payload], sort_keys=True).encode()
+        ).hexdigest()
+        key = f"{SYNCED_KEY}:{self.application_id}:{guild.id if guild else 'global'}"
+        if not self.force_sync and (await self.store.guild_settings(0)).get(key) == digest:
+            log.info("slash commands unchanged since the last sync; not syncing")
+            return
+        synced = await self.tree.sync(guild=guild)
+        await self.store.set_guild_setting(0, key, digest)
         log.info("synced %d slash commands", len(synced))
 
     async def _daily_loop(self) -> None:

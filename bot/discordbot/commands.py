@@ -17,6 +17,10 @@ def add_parsers(subparsers) -> None:
     p.add_argument("--db", metavar="PATH", help="the SQLite file; default: CPPN_DB_PATH")
     p.add_argument("--device", help="auto (cuda if present), cpu, cuda:N; default: CPPN_DEVICE")
     p.add_argument("--guild", type=int, help="sync slash commands to this server only (testing)")
+    p.add_argument(
+        "--resync", action="store_true",
+        help="register the slash commands even if they did not change since the last sync",
+    )  # fmt: skip
     p.set_defaults(func=_cmd_run)
     p = subparsers.add_parser("invite", help="print the link that adds the bot to a server")
     p.add_argument("--app-id", type=int, help="the application id; default: read from the token")
@@ -31,7 +35,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     settings = Settings.load(path=args.config, **{k: v for k, v in given.items() if v is not None})
     token = settings.token()
     setup_logging(settings, secrets=(token,))
-    asyncio.run(serve(settings, token))
+    asyncio.run(serve(settings, token, resync=args.resync))
     return 0
 
 

@@ -126,6 +126,7 @@ async def serve(
     pipeline: Pipeline | None = None,
     stop: asyncio.Event | None = None,
     on_start: Callable[[Services], Awaitable[None]] | None = None,
+    resync: bool = False,
 ) -> None:
     """Run the bot until `stop` is set, SIGTERM or SIGINT arrives, or the connection fails."""
     if not token:
@@ -134,6 +135,7 @@ async def serve(
     point_at(settings)
     store = await Store.open(settings.db_path)
     services = Services(settings, store, pipeline)
+    services.bot.force_sync = resync
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(
