@@ -346,3 +346,12 @@ async def test_progress_edits_slow_down_as_the_queue_grows(rig):
     assert rig.painter._edit_every() == max(rig.painter.progress_s, 3 / 10)
     rig.gate.open()
     await asyncio.gather(*(j.outcome() for j in jobs))
+
+
+async def test_a_job_kept_for_the_next_start_is_not_reported_as_failed(rig):
+    from bot.errors import QueueClosed
+    from bot.jobs.model import JobRequest
+
+    request = JobRequest(PaintJob(tiny(50)), Owner(70, 100, 880))
+    await rig.painter._to_channel(request, QueueClosed("the render queue was shut down"))
+    assert "channel_send" not in rig.log.kinds()

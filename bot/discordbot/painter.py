@@ -202,6 +202,8 @@ class Painter:
 
     async def _to_channel(self, request: JobRequest, outcome: Done | BaseException) -> None:
         owner = request.owner
+        if isinstance(outcome, QueueClosed):
+            return  # shutting down: still queued in the store, posted after the next start
         if self.client is None or owner.channel is None:
             log.warning("job %s has no channel to post to; dropped", request.id)
             return
