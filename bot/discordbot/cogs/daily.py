@@ -124,7 +124,13 @@ class DailyCog(commands.Cog):
             raise UserError("set the daily post first with /daily set")
         day = _utcnow().astimezone(zone(cfg.tz)).date()  # today, where the server lives
         await interaction.response.defer(ephemeral=True, thinking=True)
-        message = await self.poster.post(guild, cfg, day)
+        try:
+            message = await self.poster.post(guild, cfg, day)
+        except discord.Forbidden:
+            raise UserError(
+                f"I cannot post in <#{cfg.channel}>: I need View Channel, Send Messages, Embed "
+                "Links and Attach Files there; I will try again in a few minutes"
+            ) from None
         text = (
             "Today's piece is being posted right now."
             if message is None
