@@ -129,7 +129,7 @@ class DailyCog(commands.Cog):
         except discord.Forbidden:
             raise UserError(
                 f"I cannot post in <#{cfg.channel}>: I need View Channel, Send Messages, Embed "
-                "Links and Attach Files there; I will try again in a few minutes"
+                "Links and Attach Files there (the scheduled post will try again)"
             ) from None
         text = (
             "Today's piece is being posted right now."
