@@ -54,7 +54,9 @@ class Painter:
         self.queue, self.store, self.cooldown = queue, store, cooldown
         self.progress_s, self.clock = progress_s, clock
         self.client: discord.Client | None = None  # set by the bot that owns this painter
-        self.watching: set[str] = set()  # jobs whose interaction is waiting to deliver them
+        # Jobs a paint() call delivers itself (through the interaction, or in the channel when
+        # that fails): on_done leaves them alone until paint() returns.
+        self.watching: set[str] = set()
         self.closing = False  # shutting down: no new paintings
         self._active = 0  # paint() calls in progress
         self._idle = asyncio.Event()
@@ -105,7 +107,6 @@ class Painter:
             await self._follow(interaction, job, title)
         except discord.HTTPException as e:  # the interaction is gone: the channel gets it
             log.warning("interaction for job %s failed (%s); posting in the channel", job.id, e)
-            self.watching.discard(job.id)
             await self._to_channel(job.request, await self._outcome(job))
         finally:
             self.watching.discard(job.id)
@@ -131,7 +132,6 @@ class Painter:
                 await interaction.edit_original_response(
                     content="🖌️ This one is taking a while: I will post it in this channel."
                 )
-                self.watching.discard(job.id)
                 await self._to_channel(job.request, await self._outcome(job))
                 return
             try:
