@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from bot.errors import SettingsError, UserError
-from bot.settings import CONFIG_VAR, PREFIX, Settings, config_path, describe
+from bot.settings import CONFIG_VAR, PREFIX, Settings, config_path, effective
 
 
 def add_parsers(subparsers) -> None:
@@ -37,8 +37,9 @@ def config_lines(path: Path | None = None) -> list[str]:
     file = config_path(path=path)
     where = f"{file}" if file else f"no file (set {CONFIG_VAR} or --config)"
     lines = [f"# defaults < TOML file: {where} < {PREFIX}* environment < flags"]
-    lines += [f"{row.name} = {row.value}  ({row.source})" for row in describe(path=path)]
-    return [*lines, f"# discord token: {_token_state(Settings.load(path=path))}"]
+    settings, rows = effective(path=path)
+    lines += [f"{row.name} = {row.value}  ({row.source})" for row in rows]
+    return [*lines, f"# discord token: {_token_state(settings)}"]
 
 
 def _token_state(settings: Settings) -> str:

@@ -72,10 +72,7 @@ class ChannelPublisher:
             finished, requester=None, title=f"Piece of the day · {day:%d %B %Y}",
             content=self.marker(day),
         )  # fmt: skip
-        msg = await ch.send(
-            r.content, embed=r.embed, file=r.file, view=r.view,
-            nonce=post_nonce(guild, day), allowed_mentions=NO_MENTIONS,
-        )  # fmt: skip
+        msg = await r.send_to(ch, nonce=post_nonce(guild, day))
         return msg.id
 
     async def find(self, guild: int, channel: int, day: date, after: float) -> int | None:

@@ -34,7 +34,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     given = {"db_path": args.db, "device": args.device, "discord_guild": args.guild}
     settings = Settings.load(path=args.config, **{k: v for k, v in given.items() if v is not None})
     token = settings.token()
-    setup_logging(settings, secrets=(token,))
+    setup_logging(settings)  # redacts every secret the settings hold, the token included
     asyncio.run(serve(settings, token, resync=args.resync))
     return 0
 

@@ -29,6 +29,13 @@ class Result:
     file: discord.File
     view: discord.ui.View
 
+    async def send_to(self, channel: discord.abc.Messageable, **extra) -> discord.Message:
+        """Post as a new message (the interaction path edits its response instead)."""
+        return await channel.send(
+            self.content, embed=self.embed, file=self.file, view=self.view,
+            allowed_mentions=NO_MENTIONS, **extra,
+        )  # fmt: skip
+
 
 def describe_recipe(r: Recipe) -> str:
     """One line a person can read: what was painted."""
@@ -74,13 +81,12 @@ def result(
         footer += f" · {f.note}"
     embed.set_footer(text=footer[:2048])
     file = discord.File(io.BytesIO(f.data), filename=name)
-    return Result(content, embed, file, result_view(f.code, requester))
+    return Result(content, embed, file, result_view(f.code, requester, recipe))
 
 
-def result_view(code: str, requester: int | None) -> discord.ui.View:
-    """The buttons under a result. They carry all their state in their custom ids."""
+def result_view(code: str, requester: int | None, recipe: Recipe) -> discord.ui.View:
+    """The buttons under a result (`recipe` is the code's). All their state is in their ids."""
     view = discord.ui.View(timeout=None)
-    recipe = parse_code(code)
     view.add_item(PaintButton("reroll", code))
     view.add_item(PaintButton("zoom", code))
     view.add_item(PaintButton("hd", code, disabled=not can_hd(recipe)))

@@ -82,7 +82,6 @@ class Painter:
         make: Callable[[int], PaintJob],
         *,
         title: str = "",
-        ephemeral: bool = False,
     ) -> None:
         """Check, queue and follow one request. UserErrors raised before the job is queued
         reach the person as an ephemeral message (the cogs' error handler)."""
@@ -103,7 +102,7 @@ class Painter:
         self._active += 1
         self._idle.clear()
         try:
-            await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+            await interaction.response.defer(thinking=True)
             await self._follow(interaction, job, title)
         except discord.HTTPException as e:  # the interaction is gone: the channel gets it
             log.warning("interaction for job %s failed (%s); posting in the channel", job.id, e)
@@ -214,10 +213,7 @@ class Painter:
                     outcome.finished, requester=owner.user,
                     content=f"<@{owner.user}>, here is the painting you asked for.",
                 )  # fmt: skip
-                msg = await channel.send(
-                    r.content, embed=r.embed, file=r.file, view=r.view,
-                    allowed_mentions=NO_MENTIONS,
-                )  # fmt: skip
+                msg = await r.send_to(channel)
                 await self._delivered(request.id, owner.channel, msg.id)
             else:
                 await channel.send(

@@ -12,7 +12,6 @@ import contextlib
 import logging
 import signal
 import time
-from collections.abc import Awaitable, Callable
 
 import discord
 import yarl
@@ -125,7 +124,6 @@ async def serve(
     *,
     pipeline: Pipeline | None = None,
     stop: asyncio.Event | None = None,
-    on_start: Callable[[Services], Awaitable[None]] | None = None,
     resync: bool = False,
 ) -> None:
     """Run the bot until `stop` is set, SIGTERM or SIGINT arrives, or the connection fails."""
@@ -151,8 +149,6 @@ async def serve(
                 f"cannot serve /healthz on {settings.health_host}:{settings.health_port}: "
                 f"{e.strerror}; set CPPN_HEALTH_PORT to a free port, or 0 for none"
             ) from None
-    if on_start is not None:
-        await on_start(services)
     client = asyncio.create_task(_login(services, token, stop), name="discord")
     stopping = asyncio.create_task(stop.wait(), name="stop")
     try:
