@@ -24,6 +24,7 @@ from bot.errors import SettingsError, TokenRejected, UserError
 from bot.jobs import commands as job_verbs
 from bot.pipeline import Finished, PaintJob, Pipeline, load_quotes
 from bot.quotes import commands as quote_verbs
+from bot.quotes.voices import DEFAULT_VOICE, VOICE_NAMES, VOICES
 
 PROG = "cppn-bot"
 PROGRESS_MIN_PIXELS = 1_000_000  # smaller renders finish before a bar is worth drawing
@@ -51,23 +52,38 @@ def _centre(text: str) -> tuple[float, float]:
     return x, y
 
 
+_VOICE_HELP = (
+    "the generated quote's voice, default any (every source); on replay, a new voice for the "
+    "same picture (a version-1 code becomes version 2). "
+    + "; ".join(f"{v.name} ({v.label})" for v in VOICES if v.name != DEFAULT_VOICE)
+)
+
+
 def _add_output(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", type=Path, required=True, help="PNG file to write")
     p.add_argument("--no-quote", action="store_true", help="paint without a quote")
     p.add_argument("--quote", metavar="TEXT", help="your own quote (any script, <= 280 chars)")
     p.add_argument("--signature", action="store_true", help="sign with the bot, not a philosopher")
     p.add_argument("--placement", choices=rc.PLACEMENTS, help="where the quote goes")
+    p.add_argument("--voice", choices=VOICE_NAMES, help=_VOICE_HELP)
     p.add_argument("--max-bytes", type=int, help="fit the file under this size (WebP/JPEG)")
     p.add_argument("--device", default="auto", help="auto (cuda if present), cpu or cuda")
 
 
 def _quote_options(r: Recipe, a: argparse.Namespace) -> Recipe:
-    """Apply --no-quote / --signature / --placement to a recipe (paint and replay alike)."""
+    """Apply --no-quote / --signature / --voice / --placement to a recipe (paint and replay
+    alike). --voice asks for the aphorism engine: a version-1 code is re-voiced as version 2."""
     changes: dict[str, object] = {}
+    if a.voice is not None and (a.no_quote or a.quote is not None):
+        raise UserError("--voice is for a generated quote; leave out --no-quote and --quote")
     if a.no_quote:
-        changes.update(quote="none", signature=False, quote_variant=0)
+        changes.update(quote="none", signature=False, quote_variant=0, voice=DEFAULT_VOICE)
     elif a.signature:
         changes["signature"] = True
+    if a.voice is not None:
+        if r.quote != "generated":
+            raise UserError("--voice is for a generated quote; this code has no quote")
+        changes.update(quote_engine=2, voice=a.voice)
     if a.placement:
         changes["placement"] = a.placement
     return replace(r, **changes)

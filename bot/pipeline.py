@@ -7,6 +7,7 @@ quote, compose, encode.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import asdict, dataclass, field, replace
 from typing import Protocol
@@ -14,17 +15,26 @@ from typing import Protocol
 import numpy as np
 
 from bot import __version__
-from bot.art.code import VERSION, format_code
+from bot.art.code import format_code
 from bot.art.recipe import Recipe
 from bot.art.render import Renderer
 from bot.compose import Caption, Compositor
 from bot.compose.encode import DISCORD_DEFAULT_LIMIT, encode
 from bot.compose.text import clean_custom_text
 from bot.errors import BotError
+from bot.quotes.voices import DEFAULT_VOICE
 
-# The quote bundle each replay-code format version means, forever: the model_id of quotes/
-# (quotes/manifest.json). A retrained model needs a new format version, and the old bundle kept.
-QUOTE_MODELS = {"1": "2feda3ff"}
+log = logging.getLogger(__name__)
+
+# The quote model each engine means, forever: a replay code's version names its engine (1 for
+# version-1 codes, 2 for version 2), and the engine's bundle id is pinned here. A retrained model
+# needs a new engine (and code version), and the old bundle kept.
+QUOTE_MODELS: dict[int, str | None] = {
+    1: "2feda3ff",  # the legacy neural engine: quotes/v1 (quotes/v1/manifest.json)
+    # TODO(lead): pin engine 2's model_id (quotes/v2, bot.quotes.aphorism) once it ships.
+    # None means "not pinned yet": load_quotes() accepts whatever quotes/v2 holds and warns.
+    2: None,
+}
 
 
 class GeneratedQuote(Protocol):
@@ -34,25 +44,40 @@ class GeneratedQuote(Protocol):
 
 
 class QuoteSource(Protocol):
-    """What the pipeline needs of a quote generator (bot.quotes.QuoteGenerator is one)."""
+    """What the pipeline needs of a quote source (bot.quotes.engines.Quotes is one)."""
 
-    model_id: str
+    model_ids: dict[int, str]  # quote engine -> the model id of its bundle
 
-    def generate(self, seed: int, attribution: str = "generated") -> GeneratedQuote: ...
+    def generate(
+        self,
+        seed: int,
+        attribution: str = "generated",
+        engine: int = 2,
+        voice_name: str = DEFAULT_VOICE,
+    ) -> GeneratedQuote: ...
 
 
 def load_quotes(path=None) -> QuoteSource:
-    """The shipped quote generator, checked against the model that replay codes name."""
-    from bot.quotes import QuoteGenerator
+    """Both shipped quote engines, each checked against the model that replay codes name."""
+    from bot.quotes.engines import Quotes
 
-    gen = QuoteGenerator.load(path)
-    want = QUOTE_MODELS[VERSION]
-    if gen.model_id != want:
-        raise BotError(
-            f"quotes/ holds quote model {gen.model_id}, but version {VERSION} replay codes mean "
-            f"model {want}: restore quotes/ from git, or ship the new model with a new code version"
-        )
-    return gen
+    quotes = Quotes.load(path)
+    check_quote_models(quotes.model_ids)
+    return quotes
+
+
+def check_quote_models(model_ids: dict[int, str]) -> None:
+    """Refuse a quotes/ whose models are not the ones pinned in QUOTE_MODELS."""
+    for engine, want in QUOTE_MODELS.items():
+        have = model_ids.get(engine)
+        if want is None:
+            log.warning("quote engine %s is not pinned yet (quotes/ holds %s)", engine, have)
+        elif have != want:
+            raise BotError(
+                f"quotes/ holds model {have} for quote engine {engine}, but version-{engine} "
+                f"replay codes mean model {want}: restore quotes/ from git, or ship the new model "
+                "as a new engine with a new code version"
+            )
 
 
 @dataclass(frozen=True)
@@ -66,8 +91,10 @@ class PaintJob:
     def __post_init__(self) -> None:
         if self.custom_quote is not None:
             object.__setattr__(self, "custom_quote", clean_custom_text(self.custom_quote))
-            # The code cannot carry the text, so it says "no generated quote" (and no variant).
-            plain = replace(self.recipe, quote="none", signature=False, quote_variant=0)
+            # The code cannot carry the text, so it says "no generated quote" (nor variant, voice).
+            plain = replace(
+                self.recipe, quote="none", signature=False, quote_variant=0, voice=DEFAULT_VOICE
+            )
             object.__setattr__(self, "recipe", plain)
 
     @property
@@ -84,7 +111,7 @@ class Finished:
     code: str
     quote: str | None
     attribution: str | None
-    quote_engine: str | None  # "neural" | "markov" | "custom" | None
+    quote_engine: str | None  # what wrote the quote: the generator's word for it, "custom", None
     note: str  # what the encoder did to fit the byte limit, if anything
     placement: str | None
     timings: dict[str, float] = field(default_factory=dict)
@@ -127,8 +154,11 @@ class Pipeline:
             return None, None
         if self.quotes is None:
             raise BotError("this pipeline has no quote generator; paint with no quote")
-        style = "signature" if job.recipe.signature else "generated"
-        q = self.quotes.generate(job.recipe.quote_seed(), attribution=style)
+        r = job.recipe
+        style = "signature" if r.signature else "generated"
+        q = self.quotes.generate(
+            r.quote_seed(), attribution=style, engine=r.quote_engine, voice_name=r.voice
+        )
         return Caption(q.text, q.attribution.lstrip("—–- ").strip() or None), q.engine
 
     def _metadata(self, job: PaintJob, caption: Caption | None, engine: str | None) -> dict:
@@ -142,6 +172,6 @@ class Pipeline:
             meta["quote-engine"] = engine or ""
             if caption.attribution:
                 meta["attribution"] = caption.attribution
-        if self.quotes is not None and engine in ("neural", "markov"):
-            meta["quote-model"] = self.quotes.model_id
+        if self.quotes is not None and caption and engine != "custom":
+            meta["quote-model"] = self.quotes.model_ids[job.recipe.quote_engine]
         return meta

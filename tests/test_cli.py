@@ -81,6 +81,11 @@ def test_replay_of_a_bare_seed(tmp_path, capsys):
         ["paint", "--width", "256", "--layers", "32", "--size", "4096x4096", "-o", "x.png"],
         ["replay", "not-a-code", "-o", "x.png"],
         ["replay", "1-ab-q9", "-o", "x.png"],
+        ["replay", "1-ab-es", "-o", "x.png"],
+        ["replay", "2-ab-q", "--voice", "stoic", "-o", "x.png"],
+        ["paint", "--voice", "pirate", "-o", "x.png"],
+        ["paint", "--voice", "stoic", "--no-quote", "-o", "x.png"],
+        ["paint", "--voice", "stoic", "--quote", "Mine.", "-o", "x.png"],
         ["paint"],
         ["frobnicate"],
     ],
@@ -182,3 +187,49 @@ def test_no_quote_on_a_code_with_a_quote_variant(tmp_path, capsys):
     out = tmp_path / "v.png"
     assert main(["replay", "1-7-s16x16k3", "--no-quote", "-o", str(out)]) == 0
     assert capsys.readouterr().out.strip().splitlines()[-1] == "1-7-s16x16q"
+    assert main(["replay", "2-7-s16x16k3en", "--no-quote", "-o", str(out)]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "2-7-s16x16q"  # no voice either
+
+
+@pytest.fixture
+def fake_quotes(monkeypatch):
+    from test_jobs_support import FakeQuotes
+
+    quotes = FakeQuotes()
+    monkeypatch.setattr("bot.cli.load_quotes", lambda: quotes)
+    return quotes
+
+
+def test_paint_with_a_voice(tmp_path, capsys, fake_quotes):
+    out = tmp_path / "v.png"
+    argv = ["paint", "--seed", "7", "--size", "64x48", "--voice", "stoic", "-o", str(out)]
+    assert main(argv) == 0
+    code = _last_line(capsys.readouterr().out)
+    assert code == "2-7-s64x48es" and parse_code(code).voice == "stoic"
+    assert fake_quotes.asked == [(2, "stoic")]
+    meta = Image.open(out).text
+    assert meta["quote"] == "Quote number 7 (stoic)." and meta["quote-model"] == "fake0002"
+
+
+def test_paint_without_a_voice_is_version_2_any_voice(tmp_path, capsys, fake_quotes):
+    assert main(["paint", "--seed", "7", "--size", "32x32", "-o", str(tmp_path / "a.png")]) == 0
+    assert _last_line(capsys.readouterr().out) == "2-7-s32x32"
+    assert fake_quotes.asked == [(2, "any")]
+
+
+@pytest.mark.parametrize(
+    ("code", "voice", "want", "asked"),
+    [
+        ("2-7-s32x32es", None, "2-7-s32x32es", (2, "stoic")),  # a code keeps its voice
+        ("2-7-s32x32k2es", "tao", "2-7-s32x32k2et", (2, "tao")),  # re-voiced
+        ("2-7-s32x32es", "any", "2-7-s32x32", (2, "any")),
+        ("1-7-s32x32k2", None, "1-7-s32x32k2", (1, "any")),  # the legacy engine, as ever
+        ("1-7-s32x32k2", "tao", "2-7-s32x32k2et", (2, "tao")),  # upgraded to version 2
+        ("7", "any", "2-7-s32x32", (2, "any")),  # a bare seed is version 1: upgraded too
+    ],
+)
+def test_replay_with_a_voice(tmp_path, capsys, fake_quotes, code, voice, want, asked):
+    argv = ["replay", code, "--size", "32x32", "-o", str(tmp_path / "r.png")]
+    assert main(argv + (["--voice", voice] if voice else [])) == 0
+    assert _last_line(capsys.readouterr().out) == want
+    assert fake_quotes.asked == [asked]

@@ -1,5 +1,4 @@
 import hashlib
-from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -9,9 +8,10 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from bot.art import recipe as rc
-from bot.art.code import MAX_CODE, decode_seed, encode_seed, format_code, parse_code
+from bot.art.code import MAX_CODE, decode_seed, encode_seed, fmt_float, format_code, parse_code
 from bot.art.recipe import Recipe
 from bot.errors import CodeError, RecipeError
+from bot.quotes.voices import VOICE_NAMES, VOICES
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -53,6 +53,9 @@ def recipes(draw) -> Recipe:
     if kw["quote"] == "generated":
         kw["quote_variant"] = draw(st.integers(0, rc.MAX_QUOTE_VARIANT))
     kw["placement"] = draw(st.sampled_from(rc.PLACEMENTS))
+    kw["quote_engine"] = draw(st.sampled_from(rc.QUOTE_ENGINES))
+    if kw["quote"] == "generated" and kw["quote_engine"] == 2:
+        kw["voice"] = draw(st.sampled_from(VOICE_NAMES))
     try:
         return Recipe(**kw)
     except RecipeError as e:
@@ -68,27 +71,29 @@ def test_parse_inverts_format_and_codes_are_short(r):
     assert len(code) <= MAX_CODE
     assert code == code.strip() and " " not in code
     assert not set(code) & set("ilo")  # no letters that read as 1 or 0
+    assert code.startswith(f"{r.quote_engine}-")  # the version names the quote engine
 
 
-def test_longest_possible_code_fits():
-    """Every token at its longest form at once (too much work to render, but a valid code)."""
-    r = _unchecked(
-        seed=rc.MAX_SEED, layers=32, width=256, schedule="halving", floor=255,
-        activation="softplus", init="uniform", range=0.0123, hidden_bias=True, inputs="xyr",
-        zdim=8, coords="raw", zoom=0.00123, cx=-0.00123, cy=-0.00456, color="hsv", w=4096,
-        h=4096, signature=True, quote_variant=999, placement="bottom",
-    )  # fmt: skip
+_LONGEST = dict(
+    seed=rc.MAX_SEED, layers=32, width=256, schedule="halving", floor=255,
+    activation="softplus", init="uniform", range=0.0123, hidden_bias=True, inputs="xyr",
+    zdim=8, coords="raw", zoom=0.00123, cx=-0.00123, cy=-0.00456, color="hsv", w=1000,
+    h=1000, signature=True, quote_variant=999, placement="bottom",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("engine", "voice", "length"),
+    [(1, "any", 79), (2, "any", 75), (2, "nietzsche", 77)],
+)
+def test_longest_possible_code_fits(engine, voice, length):
+    """Every token at its longest form at once, in a recipe within the work budget; version 2
+    adds the voice token and drops the leading zero of numbers below 1."""
+    r = Recipe(**_LONGEST, quote_engine=engine, voice=voice)
     code = format_code(r)
     assert len(code) <= MAX_CODE, code
-    assert len(code) == 79  # the longest form of every token at once
-
-
-def _unchecked(**kw) -> Recipe:
-    """A recipe without validation (only the work budget would reject this one)."""
-    r = object.__new__(Recipe)
-    for f in fields(Recipe):
-        object.__setattr__(r, f.name, kw.get(f.name, f.default))
-    return r
+    assert len(code) == length  # the longest form of every token at once
+    assert parse_code(code) == r
 
 
 @given(st.text(max_size=120))
@@ -99,18 +104,21 @@ def test_any_string_parses_or_gives_a_clear_error(text):
         assert str(e) and "Traceback" not in str(e)
 
 
-def test_bare_integer_is_the_default_recipe_with_that_seed():
-    assert parse_code("42") == Recipe(seed=42)
-    assert parse_code(" `1234` ") == Recipe(seed=1234)
+def test_bare_integer_is_the_version_1_default_recipe_with_that_seed():
+    """`7` was a code before version 2: it keeps meaning the same picture and quote."""
+    assert parse_code("42") == Recipe(seed=42, quote_engine=1) == parse_code("1-1a")
+    assert parse_code(" `1234` ") == Recipe(seed=1234, quote_engine=1)
+    assert format_code(parse_code("7")) == "1-7"
     with pytest.raises(CodeError, match="seed"):
         parse_code(str(2**40))
 
 
 def test_codes_read_case_insensitively_and_forgive_confusable_letters():
-    r = Recipe(seed=32, layers=16)
+    r = Recipe(seed=32, layers=16, quote_engine=1)
     assert parse_code("1-10-d16") == r
     assert parse_code("1-LO-D16") == r
     assert parse_code("  1-io-d16\n") == r
+    assert parse_code("2-IO-D16ES") == Recipe(seed=32, layers=16, voice="stoic")
     assert decode_seed("zz") == 32 * 31 + 31
 
 
@@ -121,8 +129,9 @@ def test_seed_base32_round_trip():
 
 @pytest.mark.parametrize(
     "bad",
-    ["", "hello", "2-abc", "1-", "1-u", "1-ab-q5", "1-ab-d", "1-ab-d1d2", "1-ab-dx",
-     "1-ab-s100", "1-ab-c1", "1-ab-az", "1-ab-b3", "1-ab-d99", "x" * 500],
+    ["", "hello", "3-abc", "0-1", "1-", "1-u", "2-", "2-ab-e", "2-ab-e1", "2-ab-esen", "1-ab-q5",
+     "1-ab-d", "1-ab-d1d2", "1-ab-dx", "1-ab-s100", "1-ab-c1", "1-ab-az", "1-ab-b3", "1-ab-d99",
+     "x" * 500],
 )  # fmt: skip
 def test_bad_codes_give_one_clear_error(bad):
     with pytest.raises(CodeError):
@@ -154,10 +163,61 @@ def test_golden_codes_render_the_same_picture_forever(renderer, code, digest):
 def test_quote_variant_changes_only_the_quote_seed():
     base = Recipe(seed=42)
     other = Recipe(seed=42, quote_variant=3)
-    assert format_code(other) == "1-1a-k3" and parse_code("1-1a-k3") == other
+    assert format_code(other) == "2-1a-k3" and parse_code("2-1a-k3") == other
+    legacy = Recipe(seed=42, quote_variant=3, quote_engine=1)
+    assert format_code(legacy) == "1-1a-k3" and parse_code("1-1a-k3") == legacy
     assert other.quote_seed() != base.quote_seed() == 42
     assert Recipe(seed=42, quote_variant=4).quote_seed() != other.quote_seed()
     with pytest.raises(RecipeError, match="quote_variant"):
         Recipe(seed=42, quote="none", quote_variant=1)  # no quote: no variant to choose
     with pytest.raises(CodeError):
         parse_code("1-1a-k1000")
+
+
+# --- version 2: the quote engine and its voices ------------------------------------------------
+def test_version_1_codes_mean_the_legacy_engine_and_round_trip_unchanged():
+    for code in [*GOLDEN_CODES, "1-3zk8q2", "1-3zk8q2-d16w32as", "1-7a-u100m0.01s1920x1080",
+                 "1-ab-c0.1,-0.2", "1-ab-q", "1-ab-yk12vt"]:  # fmt: skip
+        r = parse_code(code)
+        assert r.quote_engine == 1 and r.voice == "any"
+        assert format_code(r) == code
+
+
+def test_version_2_codes_mean_the_aphorism_engine():
+    r = parse_code("2-3zk8q2-d16w32as")
+    assert r == Recipe(seed=parse_code("1-3zk8q2").seed, layers=16, width=32, activation="sin")
+    assert r.quote_engine == 2 and Recipe().quote_engine == 2  # new recipes are version 2
+    assert format_code(Recipe(seed=42)) == "2-1a"
+    assert format_code(Recipe(seed=42, quote_engine=1)) == "1-1a"
+
+
+@pytest.mark.parametrize("v", VOICES, ids=lambda v: v.name)
+def test_every_voice_has_its_token_after_k_and_before_v(v):
+    r = Recipe(seed=42, quote_variant=2, voice=v.name, placement="top")
+    code = format_code(r)
+    assert code == (f"2-1a-k2e{v.letter}vt" if v.letter else "2-1a-k2vt")
+    assert parse_code(code) == r
+
+
+def test_version_2_writes_numbers_below_one_without_the_leading_zero():
+    r = Recipe(seed=7, std=0.5, zoom=0.01, cx=-0.25, cy=0.125, init="normal")
+    assert format_code(r) == "2-7-n.5m.01c-.25,.125"
+    legacy = Recipe(seed=7, std=0.5, zoom=0.01, cx=-0.25, cy=0.125, quote_engine=1)
+    assert format_code(legacy) == "1-7-n0.5m0.01c-0.25,0.125"
+    # Either form reads in either version.
+    assert parse_code("2-7-n0.5m0.01c-0.25,0.125") == r
+    assert parse_code("1-7-n.5m.01c-.25,.125") == legacy
+    assert fmt_float(0.0, True) == fmt_float(-0.0, True) == "0"
+    assert fmt_float(100.0, True) == "100" and fmt_float(1.5, True) == "1.5"
+    assert fmt_float(-0.00123, True) == "-.00123"
+
+
+def test_a_voice_token_in_a_version_1_code_is_a_clear_error():
+    with pytest.raises(CodeError, match="version-1 codes have no voice"):
+        parse_code("1-ab-es")
+    with pytest.raises(CodeError, match="unknown voice letter 'z'"):
+        parse_code("2-ab-ez")
+    with pytest.raises(CodeError, match="voice.*generated quote"):
+        parse_code("2-ab-qes")  # no quote: no voice
+    with pytest.raises(CodeError, match="twice"):
+        parse_code("2-ab-esen")

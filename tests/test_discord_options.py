@@ -30,6 +30,7 @@ from bot.discordbot.options import (
 )
 from bot.errors import CodeError, RecipeError, UserError
 from bot.pipeline import PaintJob
+from bot.quotes.voices import VOICE_NAMES, VOICES
 
 LIMIT = 8_000_000
 SEED = 7
@@ -65,6 +66,7 @@ def test_defaults_are_the_square_tanh_recipe():
     assert (r.activation, r.init, r.std) == ("tanh", "normal", 1.0)
     assert (r.inputs, r.color, r.quote, r.zoom) == ("xy", "rgb", "generated", 1.0)
     assert r == Recipe(seed=SEED)  # nothing else moved off the article's reference network
+    assert (r.quote_engine, r.voice) == (2, "any")  # new paintings: the aphorism engine
     assert job.custom_quote is None
     assert job.byte_limit == LIMIT
 
@@ -156,6 +158,7 @@ def test_colour_modes(colour):
         ("size", "huge"),
         ("colour", "cmyk"),
         ("quote", "random"),
+        ("voice", "pirate"),
     ],
 )
 def test_unknown_choices_name_the_option_and_what_is_allowed(option, value):
@@ -214,6 +217,24 @@ def test_text_without_custom_is_an_error(quote):
     assert_readable(e.value, "text", "custom")
 
 
+# --- /paint: voices ------------------------------------------------------------------------------
+@pytest.mark.parametrize("voice", VOICE_NAMES)
+def test_voice_goes_into_the_code(voice):
+    job = paint(voice=voice)
+    assert job.recipe.voice == voice and job.recipe.quote_engine == 2
+    assert parse_code(job.code) == job.recipe and job.code.startswith("2-")
+    tokens = job.code.split("-")[2] if job.code.count("-") == 2 else ""
+    assert ("e" in tokens) == (voice != "any")
+
+
+@pytest.mark.parametrize("quote", ["none", "custom"])
+def test_a_voice_needs_a_generated_quote(quote):
+    with pytest.raises(UserError) as e:
+        paint(quote=quote, text="mine" if quote == "custom" else None, voice="stoic")
+    assert_readable(e.value, "voice", "generated")
+    assert paint(quote=quote, text="mine" if quote == "custom" else None, voice="any").recipe
+
+
 # --- /paint: limits -------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "name, value", [("layers", -1), ("layers", 33), ("width", 0), ("width", 257), ("width", -4)]
@@ -256,6 +277,7 @@ def test_spread_out_of_range_is_an_error(init, spread):
         {"init": "default", "size": "portrait", "colour": "bw"},
         {"quote": "custom", "text": "words", "zoom": 100},
         {"quote": "none", "activation": "gaussian", "seed": rc.MAX_SEED},
+        {"voice": "wilde", "zoom": 0.5, "init": "uniform", "spread": 0.5},
     ],
 )
 def test_every_job_survives_its_replay_code(opts):
@@ -267,7 +289,7 @@ def test_every_job_survives_its_replay_code(opts):
 # --- /replay --------------------------------------------------------------------------------------
 def test_replay_a_bare_integer_is_the_default_recipe_with_that_seed():
     job = replay_job("12345", LIMIT)
-    assert job.recipe == Recipe(seed=12345)
+    assert job.recipe == Recipe(seed=12345, quote_engine=1)  # what "12345" always meant
     assert (job.custom_quote, job.byte_limit) == (None, LIMIT)
 
 
@@ -276,7 +298,7 @@ def test_replay_gives_back_the_codes_recipe():
     assert replay_job(f"  `{format_code(r)}` ", LIMIT).recipe == r
 
 
-@pytest.mark.parametrize("code", ["", "hello", "2-abc", "1-7-zz9", "1-7-d99"])
+@pytest.mark.parametrize("code", ["", "hello", "3-abc", "1-7-zz9", "1-7-d99", "1-7-es", "2-7-ez"])
 def test_replay_of_a_bad_code_is_a_user_error(code):
     with pytest.raises(CodeError) as e:
         replay_job(code, LIMIT)
@@ -385,6 +407,37 @@ def test_new_quote_on_a_quoteless_code_gives_a_generated_quote():
     assert differing(r, out) == {"quote"}
 
 
+def test_replay_with_a_voice_revoices_the_same_picture():
+    r = Recipe(seed=11, quote_variant=2, w=1280, h=720, voice="tao")
+    out = replay_job(format_code(r), LIMIT, voice="devil").recipe
+    assert differing(r, out) == {"voice"} and format_code(out).endswith("k2ed")
+    legacy = Recipe(seed=11, quote_variant=2, quote_engine=1)  # a version-1 code: upgraded
+    out = replay_job(format_code(legacy), LIMIT, voice="stoic").recipe
+    assert differing(legacy, out) == {"quote_engine", "voice"} and out.quote_engine == 2
+    assert replay_job("7", LIMIT, voice="any").recipe == Recipe(seed=7)
+
+
+def test_replay_keeps_the_voice_of_its_code():
+    r = Recipe(seed=11, voice="emerson")
+    assert replay_job(format_code(r), LIMIT, size="2x").recipe.voice == "emerson"
+    assert replay_job(format_code(r), LIMIT, new_quote=True).recipe.voice == "emerson"
+    assert replay_job(format_code(r), LIMIT, text="mine").recipe.voice == "any"  # no quote: none
+
+
+@pytest.mark.parametrize(
+    ("code", "kw", "words"),
+    [
+        ("2-7-q", {"voice": "stoic"}, ("voice", "generated")),
+        ("2-7", {"voice": "pirate"}, ("voice", "pirate")),
+        ("2-7", {"voice": "stoic", "text": "mine"}, ("either", "voice")),
+    ],
+)
+def test_replay_voice_errors(code, kw, words):
+    with pytest.raises(UserError) as e:
+        replay_job(code, LIMIT, **kw)
+    assert_readable(e.value, *words)
+
+
 # --- buttons --------------------------------------------------------------------------------------
 BASE = Recipe(seed=21, layers=5, width=24, activation="sin", std=0.5, w=1280, h=720,
               zoom=0.5, cx=0.1, quote_variant=3)  # fmt: skip
@@ -394,6 +447,27 @@ def test_reroll_draws_a_new_seed_and_resets_the_quote_variant():
     job = button_job("reroll", format_code(BASE), LIMIT, seed=1234)
     assert job.recipe == replace(BASE, seed=1234, quote_variant=0)
     assert (job.custom_quote, job.byte_limit) == (None, LIMIT)
+
+
+@pytest.mark.parametrize("action", op.BUTTON_ACTIONS)
+def test_every_button_keeps_the_voice_of_its_code(action):
+    voiced = replace(BASE, voice="nietzsche")
+    r = button_job(action, format_code(voiced), LIMIT, seed=1).recipe
+    assert (r.quote_engine, r.voice) == (2, "nietzsche")
+    assert format_code(r).startswith("2-") and "en" in format_code(r).split("-")[-1]
+
+
+@pytest.mark.parametrize("action", ["zoom", "hd", "quote"])
+def test_buttons_on_a_version_1_code_keep_the_legacy_engine(action):
+    """Same picture, same quote lineage: a version-1 result's variants stay version 1."""
+    legacy = replace(BASE, quote_engine=1)
+    r = button_job(action, format_code(legacy), LIMIT).recipe
+    assert (r.quote_engine, r.voice) == (1, "any") and format_code(r).startswith("1-")
+
+
+def test_reroll_of_a_version_1_code_is_a_new_version_2_picture():
+    r = button_job("reroll", format_code(replace(BASE, quote_engine=1)), LIMIT, seed=9).recipe
+    assert r == replace(BASE, seed=9, quote_variant=0) and (r.quote_engine, r.voice) == (2, "any")
 
 
 def test_reroll_without_a_seed_draws_one():
@@ -448,12 +522,26 @@ def test_daily_recipe_is_deterministic_per_date():
     assert daily_recipe(d) == daily_recipe(date.fromisoformat("2026-03-29"))
     # Pinned: every server, every restart and every later version must agree on a past day's piece.
     assert format_code(daily_recipe(date(2026, 1, 1))) == "1-tdjqp2-axs1280x720"
+    assert format_code(daily_recipe(op.DAILY_VOICES_FROM - timedelta(days=1))).startswith("1-")
+    first_voiced = [daily_recipe(op.DAILY_VOICES_FROM + timedelta(days=i)) for i in range(3)]
+    assert [format_code(r) for r in first_voiced] == [
+        "2-194s2m8-d12w24s1280x720", "2-1tkt6vv-axs1280x720ed", "2-16ea6dd-s1280x720es",
+    ]  # fmt: skip
+
+
+def test_daily_voices_come_from_the_date_and_stay_put():
+    days = [op.DAILY_VOICES_FROM + timedelta(days=i) for i in range(366)]
+    voices = [daily_recipe(d).voice for d in days]
+    assert set(voices) == set(op._DAILY_VOICES) == set(VOICE_NAMES[:8])  # all come up in a year
+    assert len(op._DAILY_VOICES) == 8  # frozen: a voice added later moves no past day's piece
+    assert all(daily_recipe(d).quote_engine == 2 for d in days)
+    assert {v.name for v in VOICES} >= set(op._DAILY_VOICES)
 
 
 def test_daily_recipe_differs_across_dates():
     seeds = [daily_recipe(d).seed for d in DAYS]
     assert len(set(seeds)) == len(DAYS)
-    looks = {format_code(replace(daily_recipe(d), seed=0)) for d in DAYS}
+    looks = {replace(daily_recipe(d), seed=0, voice="any", quote_engine=1) for d in DAYS}
     assert len(looks) == len(op._DAILY_LOOKS)  # every look comes up within a year
 
 

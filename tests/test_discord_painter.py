@@ -357,3 +357,17 @@ async def test_a_job_kept_for_the_next_start_is_not_reported_as_failed(rig):
     request = JobRequest(PaintJob(tiny(50)), Owner(70, 100, 880))
     await rig.painter._to_channel(request, QueueClosed("the render queue was shut down"))
     assert "channel_send" not in rig.log.kinds()
+
+
+def test_the_recipe_line_names_the_voice_and_the_paint_command_offers_every_voice():
+    from bot.art.recipe import Recipe
+    from bot.discordbot.messages import describe_recipe
+    from bot.quotes.voices import VOICES
+
+    assert describe_recipe(Recipe(voice="stoic")).endswith("· stoic voice")
+    assert "voice" not in describe_recipe(Recipe())
+    params = {p.name: p for p in PaintCog.paint.parameters}
+    choices = [(c.name, c.value) for c in params["voice"].choices]
+    assert choices == [(v.label, v.name) for v in VOICES] and not params["voice"].required
+    replay = {p.name: p for p in PaintCog.replay.parameters}
+    assert [c.value for c in replay["voice"].choices] == [v.name for v in VOICES]

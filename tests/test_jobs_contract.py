@@ -156,7 +156,7 @@ async def test_a_job_comes_back_with_its_picture_and_is_recorded(make_env, rende
     assert (await job.state()).status == JobStatus.DONE
     row = await env.store.get_render(job.id)
     assert row.status == "done" and row.owner == 5 and row.guild == 7 and row.channel == 8
-    assert row.device == "cpu" and row.versions["quotes"] == "fake0001"
+    assert row.device == "cpu" and row.versions["quotes"] == "1:fake0001 2:fake0002"
     assert {"render", "compose", "encode"} <= set(row.timings)
     await until(lambda: len(env.delivered) == 1)
     assert env.delivered[0][0].id == job.id

@@ -38,15 +38,20 @@ class FakeQuotes:
     """A hand-written stand-in for the quote generator: deterministic in the seed, and it
     remembers what it was asked for."""
 
-    model_id = "fake0001"
+    model_ids = {1: "fake0001", 2: "fake0002"}  # quote engine -> model id
 
     def __init__(self) -> None:
-        self.calls: list[tuple[int, str]] = []
+        self.calls: list[tuple[int, str]] = []  # (seed, attribution)
+        self.asked: list[tuple[int, str]] = []  # (engine, voice), call by call
 
-    def generate(self, seed: int, attribution: str = "generated") -> FakeQuote:
+    def generate(
+        self, seed: int, attribution: str = "generated", engine: int = 2, voice_name: str = "any"
+    ) -> FakeQuote:
         self.calls.append((seed, attribution))
+        self.asked.append((engine, voice_name))
         who = "The Bot" if attribution == "signature" else f"Philosopher {seed}"
-        return FakeQuote(f"Quote number {seed}.", who, "neural")
+        voice = "" if voice_name == "any" else f" ({voice_name})"
+        return FakeQuote(f"Quote number {seed}{voice}.", who, "neural" if engine == 1 else "fake")
 
 
 class GatedRenderer:

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 from test_jobs_support import FakeQuotes
 
-from bot.art import Recipe, format_code
+from bot.art import Recipe, format_code, parse_code
 from bot.compose import Compositor
 from bot.errors import BotError, UserError
 from bot.pipeline import PaintJob, Pipeline
@@ -24,12 +24,47 @@ def test_generated_quote_comes_from_the_seed(renderer, compositor):
     quotes = FakeQuotes()
     done = Pipeline(renderer, compositor, quotes).run(PaintJob(Recipe(seed=7, w=96, h=64)))
     assert done.quote == "Quote number 7." and done.attribution == "Philosopher 7"
-    assert done.quote_engine == "neural" and quotes.calls == [(7, "generated")]
+    assert done.quote_engine == "fake" and quotes.calls == [(7, "generated")]
+    assert quotes.asked == [(2, "any")]  # a new recipe: the aphorism engine, any voice
     assert set(done.timings) == STAGES and all(t >= 0 for t in done.timings.values())
-    assert done.code == format_code(Recipe(seed=7, w=96, h=64))
+    assert done.code == format_code(Recipe(seed=7, w=96, h=64)) and done.code.startswith("2-")
     meta = Image.open(io.BytesIO(done.data)).text
-    assert meta["replay-code"] == done.code and meta["quote-model"] == "fake0001"
+    assert meta["replay-code"] == done.code and meta["quote-model"] == "fake0002"
     assert json.loads(meta["parameters"])["seed"] == 7
+
+
+def test_the_code_names_the_quote_engine_and_voice(renderer, compositor):
+    quotes = FakeQuotes()
+    p = Pipeline(renderer, compositor, quotes)
+    old = p.run(PaintJob(parse_code("1-7-s64x64")))
+    voiced = p.run(PaintJob(parse_code("2-7-s64x64k2es")))
+    assert quotes.asked == [(1, "any"), (2, "stoic")]
+    assert quotes.calls[1] == (Recipe(seed=7, quote_variant=2).quote_seed(), "generated")
+    assert old.code == "1-7-s64x64" and voiced.code == "2-7-s64x64k2es"
+    assert Image.open(io.BytesIO(old.data)).text["quote-model"] == "fake0001"
+    meta = Image.open(io.BytesIO(voiced.data)).text
+    assert meta["quote-model"] == "fake0002" and meta["quote"].endswith("(stoic).")
+    assert json.loads(meta["parameters"])["voice"] == "stoic"
+    assert old.data != voiced.data and old.quote != voiced.quote
+
+
+def test_custom_text_drops_the_voice_from_the_code(renderer, compositor):
+    job = PaintJob(Recipe(seed=2, w=64, h=64, voice="tao"), custom_quote="Mine.")
+    assert job.recipe.voice == "any" and job.code == "2-2-s64x64q"
+    assert Pipeline(renderer, compositor, None).run(job).quote == "Mine."
+
+
+def test_pinned_quote_models_are_checked_engine_by_engine(monkeypatch, caplog):
+    from bot import pipeline
+
+    monkeypatch.setattr(pipeline, "QUOTE_MODELS", {1: "aaaa", 2: None})
+    pipeline.check_quote_models({1: "aaaa", 2: "whatever"})  # 2 not pinned yet: a warning
+    assert "not pinned" in caplog.text
+    with pytest.raises(BotError, match="engine 1.*model aaaa"):
+        pipeline.check_quote_models({1: "bbbb", 2: "whatever"})
+    monkeypatch.setattr(pipeline, "QUOTE_MODELS", {1: "aaaa", 2: "cccc"})
+    with pytest.raises(BotError, match="engine 2"):
+        pipeline.check_quote_models({1: "aaaa", 2: "dddd"})
 
 
 def test_signature_and_no_quote(renderer, compositor):
@@ -61,14 +96,55 @@ def test_result_fits_the_byte_limit(renderer, compositor):
     assert len(done.data) <= 30_000 and done.mime != "image/png" and done.note
 
 
-def test_the_shipped_quote_model_is_the_one_version_1_codes_name():
+def test_the_shipped_quote_models_are_the_ones_codes_name():
+    """Needs both engines' bundles (quotes/v1 and quotes/v2, bot.quotes.aphorism)."""
     from bot.pipeline import QUOTE_MODELS, load_quotes
 
-    assert load_quotes().model_id == QUOTE_MODELS["1"]
+    ids = load_quotes().model_ids
+    assert ids[1] == QUOTE_MODELS[1] == "2feda3ff"
+    assert QUOTE_MODELS[2] is None or ids[2] == QUOTE_MODELS[2]
+
+
+class _NoAphorisms:
+    model_id = "none"
+
+    def generate(self, *args, **kwargs):
+        raise AssertionError("a version-1 code asked the aphorism engine")
+
+
+# What version-1 codes have always meant: their quotes, forever (engine 1, quotes/v1).
+LEGACY_QUOTES = {
+    "1-1a": ("We know that we are not like ourselves by our power to be made to us to our own "
+             "life.", "Arellus of Stagira"),
+    "1-1a-yk3": ("The two men who have lost in him, and who would be a great sense of the power "
+                 "of a new state.", "the CPPN oracle"),
+    "7": ("What he who does not be a man?", "Belonon of Lampsacus"),
+    "1-k9pgn-d12w24s1280x720": ("The art of a new action is the common and a certain part of "
+                                "living.", "Nicia of Apamea"),
+    "1-xa3mmt-d16": ("If a man does not be well, not even his own good.", "Demipippus the Stoic"),
+}  # fmt: skip
+
+
+def test_version_1_codes_keep_their_quotes_forever(renderer, compositor):
+    """The pipeline sends a version-1 code (or a bare seed) to the legacy engine with the same
+    seed as always: the quote a code meant before voices is the quote it means now."""
+    from pathlib import Path
+
+    from bot.quotes import QuoteGenerator
+    from bot.quotes.engines import Quotes
+
+    root = Path(__file__).resolve().parent.parent / "quotes" / "v1"
+    p = Pipeline(renderer, compositor, Quotes(QuoteGenerator.load(root), _NoAphorisms()))
+    for code, (text, who) in LEGACY_QUOTES.items():
+        recipe = parse_code(code).with_size(64, 64)
+        done = p.run(PaintJob(recipe))
+        assert (done.quote, done.attribution) == (text, who), code
+        assert Image.open(io.BytesIO(done.data)).text["quote-model"] == "2feda3ff"
 
 
 def test_a_code_brings_back_the_same_quote_in_another_process(tmp_path):
-    """paint, then replay in a fresh process: same picture bytes, same generated quote."""
+    """paint, then replay in a fresh process: same picture bytes, same generated quote (needs
+    both quote engines: the painting is a version-2 code with a voice)."""
     import subprocess
     import sys
     from pathlib import Path
@@ -80,7 +156,9 @@ def test_a_code_brings_back_the_same_quote_in_another_process(tmp_path):
                               text=True, check=True, cwd=root)  # fmt: skip
         return proc.stdout.strip().splitlines()
 
-    first = run("paint", "--seed", "99", "--size", "160x120", "-o", str(tmp_path / "a.png"))
+    first = run("paint", "--seed", "99", "--size", "160x120", "--voice", "stoic",
+                "-o", str(tmp_path / "a.png"))  # fmt: skip
+    assert first[-1] == "2-33-s160x120es"
     again = run("replay", first[-1], "-o", str(tmp_path / "b.png"))
     assert first[-2] == again[-2] and len(first[-2]) > 20  # the quote line
     assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()

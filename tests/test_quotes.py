@@ -1,4 +1,5 @@
-"""The quote generator: determinism, filters, novelty, the shipped bundle and the fallback."""
+"""The quote generator (engine 1): determinism, filters, novelty, the frozen quotes/v1 bundle and
+the fallback."""
 
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ from pathlib import Path
 import pytest
 
 from bot.quotes import Quote, QuoteGenerator
-from bot.quotes.bundle import MANIFEST, bundle_id, default_dir, sha256_file
+from bot.quotes.bundle import MANIFEST, bundle_id, default_dir, legacy_dir, quotes_root, sha256_file
 from bot.quotes.corpus import default_corpus_dir, read_paragraphs, split_sentences
 from bot.quotes.names import philosopher_name, signature
 from bot.quotes.ngrams import NoveltyIndex, build_hashes
 from bot.quotes.text import words
 
 REPO = Path(__file__).resolve().parents[1]
-QUOTES = default_dir()
+QUOTES = legacy_dir()
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,17 @@ def gen() -> QuoteGenerator:
 
 @pytest.fixture(scope="module")
 def paragraphs() -> list[str]:
+    """The version-1 corpus (../shared/corpus alone), which quotes/v1 was built from."""
     return [p for ps in read_paragraphs(default_corpus_dir()).values() for p in ps]
+
+
+def test_the_v1_bundle_lives_in_quotes_v1(gen: QuoteGenerator) -> None:
+    assert QUOTES == quotes_root() / "v1" == default_dir()
+    for name in ("model.pt", "vocab.json", "ngrams6.npy", "markov_source.txt", "manifest.json"):
+        assert (QUOTES / name).is_file(), name
+        assert not (quotes_root() / name).exists(), name
+    assert gen.model_id == "2feda3ff"
+    assert gen.generate(7).text == "What he who does not be a man?"
 
 
 def test_same_seed_same_quote_across_processes(gen: QuoteGenerator) -> None:

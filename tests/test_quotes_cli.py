@@ -17,10 +17,32 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def test_quote_prints_text_then_attribution(capsys: pytest.CaptureFixture[str]) -> None:
-    args = _parser().parse_args(["quote", "--seed", "5"])
+    args = _parser().parse_args(["quote", "--seed", "5", "--engine", "1"])
     assert args.func(args) == 0
     q = QuoteGenerator.load().generate(5)
     assert capsys.readouterr().out == f"{q.text}\n{q.attribution}\n"
+
+
+def test_quote_speaks_in_the_voice_asked_for(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.quotes.aphorism import AphorismGenerator
+    from bot.quotes.bundle import quotes_root
+
+    gen = AphorismGenerator.load(quotes_root() / "v2")
+    for voice in ("any", "devil", "tao"):
+        args = _parser().parse_args(["quote", "--seed", "5", "--voice", voice])
+        assert args.func(args) == 0
+        q = gen.generate(5, voice=voice)
+        assert capsys.readouterr().out == f"{q.text}\n{q.attribution}\n"
+    entries = [", n. " in gen.generate(s, voice="devil").text for s in range(10)]
+    assert sum(entries) >= 6  # the devil speaks in Devil's Dictionary entries, mostly
+
+
+def test_a_voice_on_engine_1_is_one_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import main
+
+    assert main(["quote", "--seed", "5", "--engine", "1", "--voice", "tao"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "engine 2" in err[0]
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,11 @@ from bot.errors import RecipeError, UserError
         ({"seed": 1.5}, "seed"),
         ({"std": "big"}, "std"),
         ({"schedule": "doubling"}, "schedule"),
+        ({"quote_engine": 3}, "quote_engine"),
+        ({"quote_engine": 0}, "quote_engine"),
+        ({"quote_engine": True}, "quote_engine"),
+        ({"quote_engine": "2"}, "quote_engine"),
+        ({"voice": "pirate"}, "voice"),
     ],
 )
 def test_out_of_range_values_name_the_parameter(changes, param):
@@ -44,6 +49,23 @@ def test_parameters_that_do_not_apply_must_stay_default():
         Recipe(init="uniform", range=3.0, std=2.0)
     with pytest.raises(RecipeError, match="floor"):
         Recipe(floor=8)  # constant schedule has no floor
+
+
+def test_a_voice_needs_a_generated_quote_from_engine_2():
+    assert Recipe(voice="stoic").voice == "stoic" and Recipe().voice == "any"
+    assert Recipe().quote_engine == 2  # new paintings get the aphorism engine
+    with pytest.raises(RecipeError, match="voice.*generated quote"):
+        Recipe(voice="stoic", quote="none")
+    with pytest.raises(RecipeError, match="voice.*quote engine 2"):
+        Recipe(voice="stoic", quote_engine=1)  # the legacy engine has only "any"
+    assert Recipe(quote_engine=1, quote="none").quote_engine == 1  # the engine is free
+
+
+def test_voice_choices_come_from_the_voices_module():
+    from bot.quotes.voices import VOICE_NAMES
+
+    for name in VOICE_NAMES:
+        assert Recipe(voice=name).voice == name
 
 
 def test_halving_schedule_halves_down_to_the_floor():

@@ -1,24 +1,32 @@
-"""Replay codes: one short, copy-friendly string that fully determines a painting.
+"""Replay codes: one short, copy-friendly string that fully determines a painting and its quote.
 
-Format (version 1), all lowercase, read case-insensitively:
+Format, all lowercase, read case-insensitively:
 
-    1-<seed>[-<tokens>]        e.g.  1-3zk8q2   1-3zk8q2-d16w32as   1-7a-ut3m0.01s1920x1080
+    <version>-<seed>[-<tokens>]   e.g.  2-3zk8q2   2-3zk8q2-d16w32asen   1-7a-u100m0.01s1920x1080
 
-`<seed>` is the seed in Crockford base32 (digits and letters without i, l, o, u; when read,
-o means 0 and i, l mean 1). `<tokens>` lists only the parameters that differ from the defaults,
-each a key letter and a value, in this order:
+`<version>` names the quote engine, forever: 1 the legacy neural engine (every code made before
+voices), 2 the aphorism engine with voices. `<seed>` is the seed in Crockford base32 (digits and
+letters without i, l, o, u; when read, o means 0 and i, l mean 1). `<tokens>` lists only the
+parameters that differ from the defaults, each a key letter and a value, in this order:
 
     d<layers> w<width> f<floor> a<act> n<std>|u<range>|t b r z<zdim> p m<zoom> c<x>,<y> g|h s<w>x<h>
-    q y k<n> v<place>
+    q y k<n> e<voice> v<place>
 
 f: halving schedule down to floor; a: activation (t tanh, s sin, r relu, m sigmoid, p softplus,
 g gaussian, x mix); n: normal init with std; u: uniform init in +-range; t: PyTorch's default init;
 b: biases on every hidden layer; r: radius input; z: latent inputs; p: raw pixel coordinates;
 m: zoom; c: centre; g: black and white; h: hsv colour; s: size in pixels; q: no quote;
 y: the bot's signature instead of a generated philosopher; k: the n-th other quote for the
-same picture (the New quote button); v: quote placement (t top, c centre,
-b bottom). The quote comes from the seed and the quote model that the format version names.
-A bare integer is read as the default recipe with that seed.
+same picture (the New quote button); e: the quote's voice, version 2 only (its letter in
+bot.quotes.voices; the default voice "any" has no token); v: quote placement (t top, c centre,
+b bottom). The quote comes from the seed, the engine the version names, and the voice.
+
+Version 2 writes numbers below 1 without their leading zero (m.01, c-.00123,.5), which keeps its
+longest code (every token at its longest, the voice included) at 77 characters; version 1 codes
+are written exactly as they always were. Both versions read either form.
+
+A bare integer is read as the version-1 default recipe with that seed (it was a valid code before
+version 2 existed, and keeps meaning the same picture and quote).
 """
 
 from __future__ import annotations
@@ -28,8 +36,11 @@ from decimal import Decimal
 
 from bot.art.recipe import Recipe
 from bot.errors import CodeError, RecipeError
+from bot.quotes.voices import BY_LETTER, BY_NAME, DEFAULT_VOICE
 
-VERSION = "1"
+VERSION = "2"  # what new recipes (quote engine 2) are written as
+VERSIONS = {"1": 1, "2": 2}  # code version -> the quote engine it means, forever
+_VERSION_OF = {engine: version for version, engine in VERSIONS.items()}
 BASE32 = "0123456789abcdefghjkmnpqrstvwxyz"
 _CONFUSABLE = str.maketrans({"o": "0", "i": "1", "l": "1"})
 ACT_LETTERS = {
@@ -37,10 +48,10 @@ ACT_LETTERS = {
     "softplus": "p", "gaussian": "g", "mix": "x",
 }  # fmt: skip
 _LETTER_ACTS = {v: k for k, v in ACT_LETTERS.items()}
-_TOKEN = re.compile(r"[av][a-z]|[a-z][0-9.,x-]*")
+_TOKEN = re.compile(r"[aev][a-z]|[a-z][0-9.,x-]*")  # a, e and v take a letter
 _TOKENS = re.compile(rf"(?:{_TOKEN.pattern})+")
 _DEFAULT = Recipe()
-EXAMPLE = "1-3zk8q2-d16w32as"
+EXAMPLE = "2-3zk8q2-d16w32as"
 MAX_CODE = 80  # every valid recipe's code fits, with room for a button-id prefix
 MAX_INPUT = 200  # what we bother reading: codes plus stray whitespace and quotes
 
@@ -65,22 +76,32 @@ def decode_seed(text: str) -> int:
     return value
 
 
-def fmt_float(x: float) -> str:
-    """Positional decimal, no exponent, no trailing zeros: 0.01 -> '0.01', 100.0 -> '100'."""
+def fmt_float(x: float, short: bool = False) -> str:
+    """Positional decimal, no exponent, no trailing zeros: 0.01 -> '0.01', 100.0 -> '100'.
+    short (version 2): no leading zero before the point: 0.01 -> '.01', -0.5 -> '-.5'."""
     text = format(Decimal(repr(x)).normalize(), "f")
-    return "0" if text in ("-0", "0") else text
+    if text in ("-0", "0"):
+        return "0"
+    if short and text.lstrip("-").startswith("0."):
+        text = text.replace("0.", ".", 1)
+    return text
 
 
 # --- format ------------------------------------------------------------------------------------
 def format_code(r: Recipe) -> str:
-    """The canonical replay code of a recipe."""
-    tokens = "".join(_tokens(r))
-    head = f"{VERSION}-{encode_seed(r.seed)}"
+    """The canonical replay code of a recipe: version 1 for quote engine 1, else version 2."""
+    version = _VERSION_OF[r.quote_engine]
+    tokens = "".join(_tokens(r, short=version != "1"))
+    head = f"{version}-{encode_seed(r.seed)}"
     return f"{head}-{tokens}" if tokens else head
 
 
-def _tokens(r: Recipe):
+def _tokens(r: Recipe, short: bool):
     d = _DEFAULT
+
+    def num(x: float) -> str:
+        return fmt_float(x, short)
+
     if r.layers != d.layers:
         yield f"d{r.layers}"
     if r.width != d.width:
@@ -90,9 +111,9 @@ def _tokens(r: Recipe):
     if r.activation != d.activation:
         yield "a" + ACT_LETTERS[r.activation]
     if r.init == "normal" and r.std != d.std:
-        yield "n" + fmt_float(r.std)
+        yield "n" + num(r.std)
     elif r.init == "uniform":
-        yield "u" + fmt_float(r.range)
+        yield "u" + num(r.range)
     elif r.init == "default":
         yield "t"
     if r.hidden_bias:
@@ -104,9 +125,9 @@ def _tokens(r: Recipe):
     if r.coords == "raw":
         yield "p"
     if r.zoom != d.zoom:
-        yield "m" + fmt_float(r.zoom)
+        yield "m" + num(r.zoom)
     if (r.cx, r.cy) != (d.cx, d.cy):
-        yield f"c{fmt_float(r.cx)},{fmt_float(r.cy)}"
+        yield f"c{num(r.cx)},{num(r.cy)}"
     if r.color != "rgb":
         yield {"bw": "g", "hsv": "h"}[r.color]
     if (r.w, r.h) != (d.w, d.h):
@@ -117,6 +138,8 @@ def _tokens(r: Recipe):
         yield "y"
     if r.quote_variant:
         yield f"k{r.quote_variant}"
+    if r.voice != DEFAULT_VOICE:
+        yield "e" + BY_NAME[r.voice].letter
     if r.placement != d.placement:
         yield "v" + r.placement[0]
 
@@ -129,14 +152,20 @@ def parse_code(text: str) -> Recipe:
     if len(text) > MAX_INPUT:
         raise CodeError(f"a replay code is at most {MAX_CODE} characters; this is {len(text)}")
     code = text.strip().strip("`'\"").strip().lower()
-    if re.fullmatch(r"[0-9]+", code):
-        return _build({"seed": int(code)}, text)
+    if re.fullmatch(r"[0-9]+", code):  # a bare seed: what it meant before version 2
+        return _build({"seed": int(code), "quote_engine": 1}, text)
     parts = code.split("-", 2)
-    if len(parts) < 2 or parts[0] != VERSION:
+    if len(parts) < 2 or parts[0] not in VERSIONS:
         raise CodeError(f"{_short(text)} is not a replay code (they look like {EXAMPLE})")
     params: dict[str, object] = {"seed": decode_seed(parts[1])}
     if len(parts) == 3:
         params.update(_parse_tokens(parts[2]))
+    if "voice" in params and parts[0] == "1":
+        raise CodeError(
+            f"{_short(text)}: version-1 codes have no voice (the e token); "
+            "voices came with version 2"
+        )
+    params["quote_engine"] = VERSIONS[parts[0]]
     return _build(params, text)
 
 
@@ -191,6 +220,10 @@ def _read_token(key: str, value: str) -> dict[str, object]:
         if value not in _LETTER_ACTS:
             raise CodeError(f"unknown activation letter {value!r} in the replay code")
         return {"activation": _LETTER_ACTS[value]}
+    if key == "e":
+        if value not in BY_LETTER:
+            raise CodeError(f"unknown voice letter {value!r} in the replay code")
+        return {"voice": BY_LETTER[value].name}
     if key == "v":
         if value not in _PLACES:
             raise CodeError(f"unknown placement letter {value!r} in the replay code")

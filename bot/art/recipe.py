@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, fields, replace
 
 from bot.errors import RecipeError
+from bot.quotes.voices import DEFAULT_VOICE, VOICE_NAMES
 
 ACTIVATIONS = ("tanh", "sin", "relu", "sigmoid", "softplus", "gaussian", "mix")
 MIXABLE = ACTIVATIONS[:-1]  # what `mix` draws from, one per layer
@@ -20,6 +21,8 @@ COORDS = ("norm", "raw")
 COLORS = ("rgb", "bw", "hsv")
 QUOTES = ("generated", "none")  # custom text travels beside the code, not in it
 PLACEMENTS = ("auto", "top", "centre", "bottom")
+# 1: the legacy neural engine, what every version-1 code means; 2: the aphorism engine (voices).
+QUOTE_ENGINES = (1, 2)
 
 MAX_SEED = 2**32 - 1
 MAX_LAYERS = 32
@@ -74,6 +77,8 @@ class Recipe:
     signature: bool = False  # sign with the bot's fixed signature, not a generated philosopher
     quote_variant: int = 0  # 0: the seed's own quote; n: the n-th other quote for this picture
     placement: str = "auto"  # where the quote goes; auto: the calmest band
+    quote_engine: int = 2  # which engine writes the quote (1 for version-1 codes, 2 for version 2)
+    voice: str = DEFAULT_VOICE  # engine 2's voice (bot.quotes.voices); engine 1 has only "any"
 
     def __post_init__(self) -> None:
         for name in ("std", "range", "zoom", "cx", "cy"):
@@ -176,6 +181,11 @@ def _validate(r: Recipe) -> None:
     _check_int("quote_variant", r.quote_variant, 0, MAX_QUOTE_VARIANT)
     _check_unused(r, "quote_variant", r.quote == "generated", "with a generated quote")
     _check_choice("placement", r.placement, PLACEMENTS)
+    if r.quote_engine not in QUOTE_ENGINES or isinstance(r.quote_engine, bool):
+        raise RecipeError("quote_engine", r.quote_engine, "1 or 2")
+    _check_choice("voice", r.voice, VOICE_NAMES)
+    _check_unused(r, "voice", r.quote == "generated", "with a generated quote")
+    _check_unused(r, "voice", r.quote_engine == 2, "with quote engine 2 (version-2 codes)")
     check_budget(r, MAX_WORK)
 
 

@@ -14,6 +14,7 @@ from bot.discordbot.buttons import DeleteButton, PaintButton
 from bot.discordbot.options import can_hd
 from bot.jobs import JobState, JobStatus
 from bot.pipeline import Finished
+from bot.quotes.voices import DEFAULT_VOICE
 
 NO_MENTIONS = discord.AllowedMentions.none()
 EMBED_COLOUR = discord.Colour(0x6B5B95)
@@ -57,6 +58,8 @@ def describe_recipe(r: Recipe) -> str:
     if r.color != "rgb":
         parts.append({"bw": "black and white", "hsv": "HSV"}[r.color])
     parts.append(f"{r.w}×{r.h}")
+    if r.voice != DEFAULT_VOICE:
+        parts.append(f"{r.voice} voice")
     return " · ".join(parts)
 
 
@@ -75,7 +78,7 @@ def result(
     embed.set_image(url=f"attachment://{name}")
     took = sum(f.timings.values())
     footer = f"painted in {took:.1f} s"
-    if f.quote_engine in ("neural", "markov"):
+    if f.quote_engine not in (None, "custom"):
         footer += " · the quote is machine-made"
     if f.note:
         footer += f" · {f.note}"

@@ -17,6 +17,7 @@ from bot.art.recipe import Recipe
 from bot.compose.text import clean_custom_text
 from bot.errors import RecipeError, UserError
 from bot.pipeline import PaintJob
+from bot.quotes.voices import DEFAULT_VOICE, VOICE_NAMES
 
 # Shape presets: the long side stays at or under 1920 so a CPU renders them in seconds.
 SIZES: dict[str, tuple[int, int]] = {
@@ -54,6 +55,7 @@ class PaintOptions:
     quote: str | None = None  # generated | none | custom
     text: str | None = None  # the custom quote
     seed: int | None = None
+    voice: str | None = None  # the generated quote's voice (bot.quotes.voices); default any
 
 
 def new_seed() -> int:
@@ -70,6 +72,10 @@ def paint_job(o: PaintOptions, byte_limit: int, seed: int | None = None) -> Pain
     _choice("colour", o.colour or "rgb", rc.COLORS)
     quote = o.quote or ("custom" if o.text else "generated")
     _choice("quote", quote, QUOTE_MODES)
+    voice = o.voice or DEFAULT_VOICE
+    _choice("voice", voice, VOICE_NAMES)
+    if voice != DEFAULT_VOICE and quote != "generated":
+        raise UserError(f"voice is for a generated quote; leave it out with quote:{quote}")
     if quote == "custom" and not (o.text and o.text.strip()):
         raise UserError("quote:custom needs your text in the text option")
     if o.text and quote != "custom":
@@ -87,6 +93,7 @@ def paint_job(o: PaintOptions, byte_limit: int, seed: int | None = None) -> Pain
         w=w,
         h=h,
         quote="generated" if quote == "generated" else "none",
+        voice=voice,
     )
     for name in ("layers", "width"):
         if getattr(o, name) is not None:
@@ -132,8 +139,10 @@ def replay_job(
     zoom: float | None = None,
     text: str | None = None,
     new_quote: bool = False,
+    voice: str | None = None,
 ) -> PaintJob:
-    """/replay: the code's picture, optionally bigger (2x or 4K), zoomed in, with another quote."""
+    """/replay: the code's picture, optionally bigger (2x or 4K), zoomed in, with another quote
+    or another voice."""
     recipe = parse_code(code)
     if size is not None:
         recipe = resized(recipe, size)
@@ -145,6 +154,10 @@ def replay_job(
         raise UserError("choose either your own text or a new quote, not both")
     if new_quote:
         recipe = another_quote(recipe)
+    if voice is not None:
+        if text is not None:
+            raise UserError("choose either your own text or a voice, not both")
+        recipe = revoiced(recipe, voice)
     return PaintJob(recipe, clean_custom_text(text) if text is not None else None, byte_limit)
 
 
@@ -177,15 +190,27 @@ def another_quote(r: Recipe) -> Recipe:
     return replace(r, quote_variant=r.quote_variant % rc.MAX_QUOTE_VARIANT + 1)
 
 
+def revoiced(r: Recipe, voice: str) -> Recipe:
+    """The same picture and quote seed with the aphorism engine in `voice`: a version-1 code
+    (the legacy engine, which has no voices) becomes a version-2 one."""
+    _choice("voice", voice, VOICE_NAMES)
+    if r.quote == "none":
+        raise UserError("voice is for a generated quote, and this code has none (add new_quote)")
+    return replace(r, quote_engine=2, voice=voice)
+
+
 # --- buttons -----------------------------------------------------------------------------------
 BUTTON_ACTIONS = ("reroll", "zoom", "hd", "quote")
 
 
 def button_job(action: str, code: str, byte_limit: int, seed: int | None = None) -> PaintJob:
     """What a button on a result paints: the code, varied."""
-    r = parse_code(code)
+    r = parse_code(code)  # the code carries the quote engine and voice: the variants keep them
     if action == "reroll":
-        r = replace(r, seed=seed if seed is not None else new_seed(), quote_variant=0)
+        # A new picture gets the current engine; the voice stays (a version-1 code's is "any").
+        r = replace(
+            r, seed=seed if seed is not None else new_seed(), quote_variant=0, quote_engine=2
+        )
     elif action == "zoom":
         r = zoomed(r, 2.0)
     elif action == "hd":
@@ -216,9 +241,19 @@ _DAILY_LOOKS: tuple[dict[str, object], ...] = (
 )
 
 
+# From this day on the piece of the day has the aphorism engine and a voice drawn from the date;
+# every earlier day keeps the legacy engine (version-1 code) that it was posted with.
+DAILY_VOICES_FROM = date(2026, 12, 3)
+# The voices a day may get: the first eight, so a voice added later moves no past day's piece.
+_DAILY_VOICES = VOICE_NAMES[:8]
+
+
 def daily_recipe(day: date) -> Recipe:
     """The piece of the day: derived from the date alone, so every server's can be replayed."""
     digest = hashlib.sha256(f"cppn-bot daily {day.isoformat()}".encode()).digest()
     seed = int.from_bytes(digest[:4], "big")
     look = _DAILY_LOOKS[digest[4] % len(_DAILY_LOOKS)]
-    return Recipe(seed=seed, w=1280, h=720, **look)  # type: ignore[arg-type]
+    if day < DAILY_VOICES_FROM:
+        return Recipe(seed=seed, w=1280, h=720, quote_engine=1, **look)  # type: ignore[arg-type]
+    voice = _DAILY_VOICES[digest[5] % len(_DAILY_VOICES)]
+    return Recipe(seed=seed, w=1280, h=720, voice=voice, **look)  # type: ignore[arg-type]

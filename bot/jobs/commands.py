@@ -17,7 +17,7 @@ def add_parsers(subparsers) -> None:
     p.add_argument("--device", help="auto (cuda if present), cpu, cuda:N; default: CPPN_DEVICE")
     p.add_argument("--batch-max", type=int, help="jobs per forward pass; default: CPPN_BATCH_MAX")
     p.add_argument("--no-batching", action="store_true", help="one job per forward pass")
-    p.add_argument("--no-quotes", action="store_true", help="do not load the quote model")
+    p.add_argument("--no-quotes", action="store_true", help="do not load the quote engines")
     p.add_argument("--metrics-port", type=int, help="serve prometheus metrics on this port")
     p.add_argument("--burst", action="store_true", help="exit once the queue is empty")
     p.set_defaults(func=_cmd_worker)

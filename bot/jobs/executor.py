@@ -73,7 +73,10 @@ class Executor:
         quotes = pipeline.quotes
         self.versions = {"bot": __version__, "torch": torch.__version__}
         if quotes is not None:
-            self.versions["quotes"] = quotes.model_id
+            # quote engine:model id, each engine's (e.g. "1:2feda3ff 2:…")
+            self.versions["quotes"] = " ".join(
+                f"{e}:{m}" for e, m in sorted(quotes.model_ids.items())
+            )
         self.device = str(pipeline.renderer.device)
 
     # --- called from any thread ---------------------------------------------------------------

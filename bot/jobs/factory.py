@@ -15,13 +15,14 @@ log = logging.getLogger(__name__)
 
 
 def load_quotes() -> QuoteSource | None:
-    """The quote generator, or None (with a warning) where its model is not available."""
+    """Both quote engines (bot.quotes.engines.Quotes, each checked against the model replay codes
+    pin), or None (with a warning) where they cannot be loaded."""
     try:
         from bot.pipeline import load_quotes as load_pinned_quotes
 
         return load_pinned_quotes()
     except Exception as e:  # optional here: jobs that need a generated quote then fail clearly
-        log.warning("no quote generator (%s); generated quotes will fail", e)
+        log.warning("no quote engines (%s); generated quotes will fail", e)
         return None
 
 

@@ -1,4 +1,11 @@
-"""The artefacts under quotes/: writing them after training, reading them at run time."""
+"""The artefacts under quotes/: writing them after training, reading them at run time.
+
+quotes/v1/     the version-1 bundle (engine 1, model id 2feda3ff): weights, vocabulary, n-grams
+               and fallback source, trained on ../shared/corpus alone; frozen forever, since
+               version-1 replay codes name it
+quotes/v2/lm/  the language model engine 2 reranks with: weights, vocabulary and the n-grams of
+               both corpus folders (no fallback source), with a manifest of its own
+"""
 
 from __future__ import annotations
 
@@ -20,13 +27,30 @@ NGRAMS = "ngrams6.npy"
 MARKOV = "markov_source.txt"
 MANIFEST = "manifest.json"
 ARTEFACTS = (WEIGHTS, VOCAB, NGRAMS, MARKOV)
+LM_ARTEFACTS = (WEIGHTS, VOCAB, NGRAMS)
 # Bump when sampling or filtering code changes what a seed produces: it feeds the model id.
 SAMPLER_VERSION = 1
 
 
-def default_dir() -> Path:
+def quotes_root() -> Path:
     """<repo>/quotes."""
     return Path(__file__).resolve().parents[2] / "quotes"
+
+
+def legacy_dir() -> Path:
+    """<repo>/quotes/v1: the frozen version-1 bundle (engine 1)."""
+    return quotes_root() / "v1"
+
+
+def lm_dir() -> Path:
+    """<repo>/quotes/v2/lm: engine 2's language model."""
+    return quotes_root() / "v2" / "lm"
+
+
+def default_dir() -> Path:
+    """The bundle QuoteGenerator.load() reads by default: quotes/v1 (kept for old callers;
+    new code names legacy_dir() or lm_dir())."""
+    return legacy_dir()
 
 
 def sha256_file(path: Path) -> str:
@@ -102,4 +126,46 @@ def read_bundle(path: Path, verify: bool = True) -> Bundle:
         markov_source=[ln for ln in markov if ln and not ln.startswith("#")],
         sampler=sampler,
         model_id=bundle_id(manifest["sha256"], sampler),
+    )
+
+
+def lm_id(file_hashes: dict[str, str]) -> str:
+    """Short id of a language model: the first 8 hex of the sha256 of its files' hashes."""
+    blob = json.dumps({"files": file_hashes}, sort_keys=True).encode()
+    return hashlib.sha256(blob).hexdigest()[:8]
+
+
+def write_lm_manifest(out: Path, extra: dict) -> dict:
+    """Hash the language model's files and record them with its id; returns the manifest."""
+    files = {name: sha256_file(out / name) for name in LM_ARTEFACTS}
+    manifest = {"lm_id": lm_id(files), "sha256": files, **extra}
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return manifest
+
+
+@dataclass(frozen=True)
+class LanguageModel:
+    """Engine 2's scorer: the GPT, its vocabulary, and the n-grams of both corpus folders."""
+
+    model: GPT
+    vocab: Vocab
+    novelty: NoveltyIndex
+    lm_id: str
+    manifest: dict
+
+
+def read_lm(path: Path | None = None, verify: bool = True) -> LanguageModel:
+    """Load quotes/v2/lm (or another directory); with verify, check each file's sha256 first."""
+    path = Path(path) if path else lm_dir()
+    manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    if verify:
+        for name, expected in manifest["sha256"].items():
+            if sha256_file(path / name) != expected:
+                raise ValueError(f"{path / name} does not match its sha256 in {MANIFEST}")
+    return LanguageModel(
+        model=load_weights(path / WEIGHTS),
+        vocab=Vocab.load(path / VOCAB),
+        novelty=NoveltyIndex.load(path / NGRAMS),
+        lm_id=lm_id(manifest["sha256"]),
+        manifest=manifest,
     )

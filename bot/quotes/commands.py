@@ -3,32 +3,67 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
+
+from bot.quotes.voices import DEFAULT_VOICE, VOICE_NAMES, VOICES
+
+_VOICE_HELP = "; ".join(f"{v.name}: {v.label}" for v in VOICES)
 
 
 def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     """Register train-quotes, quote and quotes on the CLI's subparsers object."""
-    p = subparsers.add_parser("train-quotes", help="train the quote model and write quotes/")
-    p.add_argument("--steps", type=_positive, default=2200, help="optimizer steps (default 2200)")
-    p.add_argument("--out", type=Path, default=None, help="artefact directory (default quotes/)")
+    p = subparsers.add_parser(
+        "train-quotes",
+        help="train engine 2's language model on both corpus folders and write quotes/v2/lm",
+    )
+    p.add_argument(
+        "--steps",
+        type=_positive,
+        default=None,
+        help="optimizer steps (default 1500; 2200 with --legacy)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="artefact directory (default quotes/v2/lm; required with --legacy)",
+    )
     p.add_argument(
         "--corpus",
         type=Path,
+        action="append",
         default=None,
-        help="corpus directory (default ../shared/corpus or $CPPN_CORPUS_DIR)",
+        help="a corpus directory; repeat for several (default ../shared/corpus and "
+        "../shared/corpus-more, or $CPPN_CORPUS_DIR; with --legacy ../shared/corpus alone)",
     )
     p.add_argument("--seed", type=int, default=1234, help="training seed")
     p.add_argument(
+        "--legacy",
+        action="store_true",
+        help="the version-1 recipe (as quotes/v1 was made): v1 author weights, a bundle with "
+        "fallback source and model card; quotes/v1 itself is frozen, so --out is required",
+    )
+    p.add_argument(
         "--refresh",
         action="store_true",
-        help="keep the weights; rebuild n-grams, fallback source, manifest and model card",
+        help="keep the weights; rebuild n-grams and manifest (--legacy: also the fallback "
+        "source and model card)",
     )
     p.set_defaults(func=_train)
 
     p = subparsers.add_parser("quote", help="print one generated quote")
     p.add_argument("--seed", type=int, required=True)
     p.add_argument("--attribution", choices=("generated", "signature"), default="generated")
-    p.add_argument("--dir", type=Path, default=None, help="quotes/ directory to load")
+    p.add_argument("--voice", choices=VOICE_NAMES, default=DEFAULT_VOICE, help=_VOICE_HELP)
+    p.add_argument(
+        "--engine",
+        type=int,
+        choices=(1, 2),
+        default=2,
+        help="2: aphorisms (new codes, the default); 1: the first neural model (version-1 codes)",
+    )
+    p.add_argument("--dir", type=Path, default=None, help="quotes/ directory (holding v1/, v2/)")
     p.set_defaults(func=_quote)
 
     p = subparsers.add_parser("quotes", help="sample many quotes and report on them")
@@ -36,6 +71,20 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--report", action="store_true", help="print the full report")
     p.add_argument("--out", type=Path, default=None, help="report file (default quotes/REPORT.md)")
     p.add_argument("--dir", type=Path, default=None, help="quotes/ directory to load")
+    blind = p.add_mutually_exclusive_group()
+    blind.add_argument(
+        "--panel",
+        type=Path,
+        metavar="DIR",
+        help="write a blind-read panel: DIR/panel.txt, ratings.tsv (for the reader), key.tsv",
+    )
+    blind.add_argument(
+        "--score", type=Path, metavar="RATINGS", help="score a filled DIR/ratings.tsv"
+    )
+    p.add_argument("--n", type=_positive, default=80, help="--panel: generated lines (80)")
+    p.add_argument("--real", type=_non_negative, default=20, help="--panel: real sentences (20)")
+    p.add_argument("--voice", default="any", help="--panel: voice of the generated lines")
+    p.add_argument("--seed", type=int, default=1, help="--panel: seed for seeds and shuffling")
     p.set_defaults(func=_quotes)
 
 
@@ -46,38 +95,118 @@ def _positive(text: str) -> int:
     return value
 
 
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
+    return value
+
+
 def _train(args: argparse.Namespace) -> int:
-    from bot.quotes.build import build, refresh
-    from bot.quotes.bundle import default_dir
-    from bot.quotes.corpus import default_corpus_dir
+    import sys
+    from dataclasses import replace
+
+    from bot.quotes.build import LM_SETTINGS, build, build_lm, refresh, refresh_lm
+    from bot.quotes.bundle import legacy_dir, lm_dir
+    from bot.quotes.corpus import default_corpus_dir, default_corpus_dirs
     from bot.quotes.train import TrainSettings
 
-    out = args.out or default_dir()
-    corpus = args.corpus or default_corpus_dir()
-    if args.refresh:
-        manifest = refresh(corpus, out)
+    if args.legacy and args.out is None:
+        print("train-quotes --legacy needs --out (quotes/v1 is frozen)", file=sys.stderr)
+        return 2
+    out = args.out or lm_dir()
+    if out.resolve() == legacy_dir().resolve():
+        print(f"{out} is the frozen version-1 bundle: write elsewhere", file=sys.stderr)
+        return 2
+    if args.legacy:
+        corpus = args.corpus or [default_corpus_dir()]
+        settings = TrainSettings(seed=args.seed)
+        key = "model_id"
+        if args.refresh:
+            manifest = refresh(corpus, out)
+        else:
+            steps = args.steps or settings.steps
+            manifest = build(corpus, out, replace(settings, steps=steps))
     else:
-        manifest = build(corpus, out, TrainSettings(steps=args.steps, seed=args.seed))
+        corpus = args.corpus or default_corpus_dirs()
+        key = "lm_id"
+        if args.refresh:
+            manifest = refresh_lm(corpus, out)
+        else:
+            steps = args.steps or LM_SETTINGS.steps
+            manifest = build_lm(corpus, out, replace(LM_SETTINGS, steps=steps, seed=args.seed))
+        if out.name == "lm":  # engine 2's bundle: mine the patterns and write them beside it
+            from bot.quotes.aphorism.build import assemble
+
+            built = assemble([Path(d) for d in corpus], out.parent)
+            print(
+                f"wrote {out.parent}: engine 2 model {built['model_id']}, "
+                f"{built['patterns']} mined patterns, {built['fallback_lines']} fallback lines"
+            )
     t = manifest["trained"]
     print(
-        f"wrote {out}: model {manifest['model_id']}, {t['params'] / 1e6:.2f} M params, "
-        f"held-out loss {t['held_out_loss']:.3f} nats/token"
+        f"wrote {out}: model {manifest[key]}, {t['params'] / 1e6:.2f} M params, "
+        f"{t['steps']} steps in {t['seconds'] / 60:.1f} min, "
+        f"held-out loss {t['held_out_loss']:.3f} nats/token, vocab {t['vocab_size']}"
     )
     return 0
 
 
 def _quote(args: argparse.Namespace) -> int:
-    from bot.quotes import QuoteGenerator
+    from bot.quotes.engines import Quotes
 
-    q = QuoteGenerator.load(args.dir).generate(args.seed, attribution=args.attribution)
+    quotes = Quotes.load(args.dir)
+    q = quotes.generate(args.seed, args.attribution, engine=args.engine, voice_name=args.voice)
     print(q.text)
     print(q.attribution)
     return 0
 
 
+def _quote_source(voice: str, directory: Path | None) -> tuple[Callable[[int], str], str]:
+    """(seed -> quote text, the voice it really uses). The voiced engine when bot.quotes.engines
+    exists, else QuoteGenerator, which has no voices."""
+    try:
+        from bot.quotes.engines import Quotes
+    except ModuleNotFoundError as e:
+        if e.name != "bot.quotes.engines":
+            raise
+        from bot.quotes import QuoteGenerator
+
+        gen = QuoteGenerator.load(directory)
+        return (lambda seed: gen.generate(seed).text), "none"
+    engine = Quotes.load(directory) if directory else Quotes.load()
+    return (lambda seed: engine.generate(seed, voice_name=voice).text), voice
+
+
+def _panel(args: argparse.Namespace) -> int:
+    from bot.quotes.panel import default_corpus_dirs, make_panel
+
+    source, voice = _quote_source(args.voice, args.dir)
+    lines = make_panel(
+        args.panel,
+        source,
+        default_corpus_dirs(),
+        n=args.n,
+        real=args.real,
+        seed=args.seed,
+        voice=voice,
+    )
+    print(f"wrote {args.panel}/panel.txt ({lines} lines), ratings.tsv and key.tsv")
+    print("give the reader panel.txt and ratings.tsv only; keep key.tsv out of sight")
+    return 0
+
+
 def _quotes(args: argparse.Namespace) -> int:
+    if args.panel is not None:
+        return _panel(args)
+    if args.score is not None:
+        from bot.quotes.panel import score
+
+        print(score(args.score))
+        return 0
+
     from bot.quotes import QuoteGenerator
-    from bot.quotes.bundle import default_dir
+    from bot.quotes.bundle import legacy_dir
     from bot.quotes.report import render, sample
 
     gen = QuoteGenerator.load(args.dir)
@@ -85,7 +214,7 @@ def _quotes(args: argparse.Namespace) -> int:
     text = render(stats, gen)
     if args.report:
         print(text)
-        out = args.out or (args.dir or default_dir()) / "REPORT.md"
+        out = args.out or (args.dir or legacy_dir()) / "REPORT.md"
         out.write_text(text, encoding="utf-8")
         print(f"(written to {out})")
     else:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.quotes.bundle import Bundle, default_dir, read_bundle
+from bot.quotes.bundle import Bundle, legacy_dir, read_bundle
 from bot.quotes.filters import first_failure, make_checks
 from bot.quotes.markov import MarkovChain
 from bot.quotes.names import attribution_for
@@ -45,8 +45,8 @@ class QuoteGenerator:
 
     @classmethod
     def load(cls, path: str | Path | None = None, **kwargs) -> QuoteGenerator:
-        """Load from a quotes/ directory (default: the repository's)."""
-        return cls(read_bundle(Path(path) if path else default_dir()), **kwargs)
+        """Load from a bundle directory (default: the repository's quotes/v1)."""
+        return cls(read_bundle(Path(path) if path else legacy_dir()), **kwargs)
 
     def rejection(self, text: str) -> str | None:
         """Name of the first filter that rejects text, or None if it may be posted."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,9 +13,9 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from bot.quotes.corpus import AUTHOR_WEIGHTS, Unit, split_units
+from bot.quotes.corpus import LEGACY_AUTHOR_WEIGHTS, Unit, author_weight, split_units
 from bot.quotes.model import GPT, GPTConfig
-from bot.quotes.vocab import LONG, Vocab, build_vocab
+from bot.quotes.vocab import LONG, MIN_COUNT, Vocab, build_vocab
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class TrainSettings:
     n_embd: int = 160
     dropout: float = 0.3
     p_long: float = 0.3  # share of long sentences among drawn units (grammar, not style)
+    min_count: int = MIN_COUNT  # a word enters the vocabulary after this many uses
 
 
 @dataclass
@@ -48,10 +50,16 @@ class TrainResult:
 
 
 class UnitSampler:
-    """Draws training units so each author gets its AUTHOR_WEIGHTS share of *tokens*."""
+    """Draws training units so each author gets its share of *tokens* under a weight table
+    (corpus.AUTHOR_WEIGHTS or LEGACY_AUTHOR_WEIGHTS; unlisted authors: UNKNOWN_AUTHOR_WEIGHT)."""
 
     def __init__(
-        self, units: list[Unit], vocab: Vocab, rng: np.random.Generator, p_long: float
+        self,
+        units: list[Unit],
+        vocab: Vocab,
+        rng: np.random.Generator,
+        p_long: float,
+        weights: dict[str, float] = LEGACY_AUTHOR_WEIGHTS,
     ) -> None:
         self.rng, self.p_long = rng, p_long
         self.by_author: dict[str, list[list[int]]] = {}
@@ -68,7 +76,7 @@ class UnitSampler:
         # do not get extra tokens by writing longer sentences.
         mean_len = [np.mean([len(x) for x in self.by_author[a]]) for a in self.authors]
         w = np.array(
-            [AUTHOR_WEIGHTS.get(a, 0.05) / m for a, m in zip(self.authors, mean_len, strict=True)]
+            [author_weight(a, weights) / m for a, m in zip(self.authors, mean_len, strict=True)]
         )
         self.p = w / w.sum()
 
@@ -127,15 +135,20 @@ def make_optimizer(model: GPT, s: TrainSettings) -> torch.optim.Optimizer:
     return torch.optim.AdamW(groups, lr=s.lr, betas=(0.9, 0.95))
 
 
-def train(corpus_dir: Path, s: TrainSettings) -> TrainResult:
-    """Train from scratch; prints a progress bar and the held-out loss as it goes."""
+def train(
+    corpus: Path | Sequence[Path],
+    s: TrainSettings,
+    weights: dict[str, float] = LEGACY_AUTHOR_WEIGHTS,
+) -> TrainResult:
+    """Train from scratch on one corpus folder or several, drawing authors by `weights` (the
+    default is version 1's table); prints a progress bar and the held-out loss as it goes."""
     torch.set_num_threads(1)  # the machine is shared; one thread is the budget
     torch.manual_seed(s.seed)  # training only: sampling never touches the global RNG
-    train_units, val_units = split_units(corpus_dir)
-    vocab = build_vocab(u.text for u in train_units)
+    train_units, val_units = split_units(corpus)
+    vocab = build_vocab((u.text for u in train_units), s.min_count)
     cfg = GPTConfig(len(vocab.tokens), s.block_size, s.n_layer, s.n_head, s.n_embd, s.dropout)
     model = GPT(cfg)
-    sampler = UnitSampler(train_units, vocab, np.random.default_rng(s.seed), s.p_long)
+    sampler = UnitSampler(train_units, vocab, np.random.default_rng(s.seed), s.p_long, weights)
     opt = make_optimizer(model, s)
     print(
         f"{len(train_units)} training units, {len(val_units)} held out; "

@@ -21,6 +21,7 @@ from bot.discordbot.options import (
 )
 from bot.discordbot.painter import Painter
 from bot.jobs import JobStatus, RenderQueue
+from bot.quotes.voices import VOICES
 
 Activation = Literal["tanh", "sin", "relu", "sigmoid", "softplus", "gaussian", "mix"]
 Init = Literal["normal", "uniform", "default"]
@@ -29,16 +30,19 @@ Size = Literal["square", "landscape", "portrait", "wallpaper"]
 QuoteMode = Literal["generated", "none", "custom"]
 ReplaySize = Literal["1x", "2x", "4k"]
 Text = app_commands.Range[str, 1, 280]
+# The voices as Discord choices: the label shows; the value is the name (as in codes, --voice).
+VOICE_CHOICES = [app_commands.Choice(name=v.label[:100], value=v.name) for v in VOICES]
 
 ABOUT = (
     "I paint abstract pictures with a **CPPN**: a small random neural network that maps each "
     "pixel's (x, y) to a colour. Deep, narrow networks fold space into swirls; wide ones "
     "splash like Pollock; PyTorch's default initialisation gives grey goo. A generated "
-    '"philosopher" adds a quote.\n\n'
-    "**Replay codes** such as `1-3zk8q2-d16w32as` hold the whole recipe: `1` is the format, "
-    "then the seed, then only what differs from the defaults (`d16` 16 layers, `w32` 32 "
-    "neurons, `as` sin activation, `s1920x1080` the size, …). Paste one into `/replay` for the "
-    "same picture, at any size.\n\n"
+    '"philosopher" adds a quote, in the voice you pick (Stoic, the Tao, Nietzsche, …).\n\n'
+    "**Replay codes** such as `2-3zk8q2-d16w32asen` hold the whole recipe: `2` is the format "
+    "(and the quote engine; `1-` codes keep their old quotes), then the seed, then only what "
+    "differs from the defaults (`d16` 16 layers, `w32` 32 neurons, `as` sin activation, "
+    "`s1920x1080` the size, `en` the Nietzsche voice, …). Paste one into `/replay` for the "
+    "same picture and quote, at any size.\n\n"
     "The ideas come from a Chinese article that ports otoro.net's CPPN demo to PyTorch and "
     "walks through its experiments: zoom (coordinates ×0.01), depth (0 to 16 layers), width "
     "(16 to 128 neurons), weight spread (±100, ±3, N(0, 1)) and layers that halve in width."
@@ -63,7 +67,9 @@ class PaintCog(commands.Cog):
         quote="a generated quote (default), none, or your own text",
         text="your own quote (with quote:custom), up to 280 characters",
         seed=f"0–{rc.MAX_SEED}; default: a random one",
+        voice="whose style the generated quote takes (default: any)",
     )
+    @app_commands.choices(voice=VOICE_CHOICES)
     async def paint(
         self,
         interaction: discord.Interaction,
@@ -79,10 +85,12 @@ class PaintCog(commands.Cog):
         quote: QuoteMode | None = None,
         text: Text | None = None,
         seed: app_commands.Range[int, 0, rc.MAX_SEED] | None = None,
+        voice: str | None = None,
     ) -> None:
         options = PaintOptions(
-            layers, width, activation, init, spread, zoom, colour, size, radius, quote, text, seed
-        )
+            layers, width, activation, init, spread, zoom, colour, size, radius, quote, text, seed,
+            voice,
+        )  # fmt: skip
         await self.painter.paint(interaction, lambda limit: paint_job(options, limit))
 
     @app_commands.command(name="replay", description="Paint a replay code again")
@@ -92,7 +100,9 @@ class PaintCog(commands.Cog):
         zoom=f"look closer, 1–{MAX_ZOOM_IN:g} times",
         text="your own quote instead of the generated one",
         new_quote="a different generated quote for the same picture",
+        voice="the same picture with a quote in this voice (a 1- code becomes a 2- one)",
     )
+    @app_commands.choices(voice=VOICE_CHOICES)
     async def replay(
         self,
         interaction: discord.Interaction,
@@ -101,11 +111,12 @@ class PaintCog(commands.Cog):
         zoom: app_commands.Range[float, 1.0, MAX_ZOOM_IN] | None = None,
         text: Text | None = None,
         new_quote: bool = False,
+        voice: str | None = None,
     ) -> None:
         await self.painter.paint(
             interaction,
             lambda limit: replay_job(
-                code, limit, size=size, zoom=zoom, text=text, new_quote=new_quote
+                code, limit, size=size, zoom=zoom, text=text, new_quote=new_quote, voice=voice
             ),
             title="Replay",
         )
