@@ -31,9 +31,7 @@ log = logging.getLogger(__name__)
 # needs a new engine (and code version), and the old bundle kept.
 QUOTE_MODELS: dict[int, str | None] = {
     1: "2feda3ff",  # the legacy neural engine: quotes/v1 (quotes/v1/manifest.json)
-    # TODO(lead): pin engine 2's model_id (quotes/v2, bot.quotes.aphorism) once it ships.
-    # None means "not pinned yet": load_quotes() accepts whatever quotes/v2 holds and warns.
-    2: None,
+    2: "317b4886",  # the aphorism engine: quotes/v2 (quotes/v2/manifest.json)
 }
 
 

@@ -10,7 +10,7 @@ from test_jobs_support import FakeQuotes
 from bot.art import Recipe, format_code, parse_code
 from bot.compose import Compositor
 from bot.errors import BotError, UserError
-from bot.pipeline import PaintJob, Pipeline
+from bot.pipeline import QUOTE_MODELS, PaintJob, Pipeline, load_quotes
 
 STAGES = {"weights", "render", "quote", "compose", "encode"}
 
@@ -98,11 +98,9 @@ def test_result_fits_the_byte_limit(renderer, compositor):
 
 def test_the_shipped_quote_models_are_the_ones_codes_name():
     """Needs both engines' bundles (quotes/v1 and quotes/v2, bot.quotes.aphorism)."""
-    from bot.pipeline import QUOTE_MODELS, load_quotes
-
     ids = load_quotes().model_ids
     assert ids[1] == QUOTE_MODELS[1] == "2feda3ff"
-    assert QUOTE_MODELS[2] is None or ids[2] == QUOTE_MODELS[2]
+    assert ids[2] == QUOTE_MODELS[2]
 
 
 class _NoAphorisms:
@@ -123,6 +121,33 @@ LEGACY_QUOTES = {
                                 "living.", "Nicia of Apamea"),
     "1-xa3mmt-d16": ("If a man does not be well, not even his own good.", "Demipippus the Stoic"),
 }  # fmt: skip
+
+
+# What version-2 codes mean (engine 2, quotes/v2), one per voice: pinned like the pictures.
+ENGINE_2_QUOTES = {
+    "2-1a": "A brave man does not ask whether the task is pleasant, only whether it is his.",
+    "2-1a-es": "For the generous man, even poverty is only more material to work with.",
+    "2-1a-et": "The soft wears the hard, as water wears the stone; so joy wears down envy.",
+    "2-1a-en": (
+        "Whoever cannot bear his own company will sell his self-respect for a seat among the stupid."  # noqa: E501
+    ),
+    "2-1a-ed": "Disgrace, n. The school with the finest teachers and the fewest surviving pupils.",
+    "2-1a-ew": "The quickest way to lose a man’s respect is to agree with him.",
+    "2-1a-ee": (
+        "Self-respect has worn the same coat for a thousand years; fashion changes its coat every spring."  # noqa: E501
+    ),
+    "2-1a-ep": "Your chains are woven of your own pride; unpick them thread by thread.",
+    "2-k9pgn-d12w24s1280x720k2": "What is money to a man who has heard the thrush at dawn?",
+}
+
+
+def test_version_2_codes_keep_their_quotes(renderer, compositor):
+    """Every voice of engine 2, through the pipeline, against the pinned model."""
+    p = Pipeline(renderer, compositor, load_quotes())
+    for code, text in ENGINE_2_QUOTES.items():
+        done = p.run(PaintJob(parse_code(code).with_size(64, 64)))
+        assert done.quote == text, code
+        assert Image.open(io.BytesIO(done.data)).text["quote-model"] == QUOTE_MODELS[2]
 
 
 def test_version_1_codes_keep_their_quotes_forever(renderer, compositor):

@@ -66,10 +66,16 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--dir", type=Path, default=None, help="quotes/ directory (holding v1/, v2/)")
     p.set_defaults(func=_quote)
 
-    p = subparsers.add_parser("quotes", help="sample many quotes and report on them")
-    p.add_argument("--sample", type=_positive, default=1000, help="number of seeds (0..N-1)")
-    p.add_argument("--report", action="store_true", help="print the full report")
-    p.add_argument("--out", type=Path, default=None, help="report file (default quotes/REPORT.md)")
+    p = subparsers.add_parser(
+        "quotes", help="blind-read panels and their scores; engine 1's sample report"
+    )
+    p.add_argument(
+        "--sample", type=_positive, default=1000, help="engine 1: number of seeds (0..N-1)"
+    )
+    p.add_argument("--report", action="store_true", help="engine 1: print the full report")
+    p.add_argument(
+        "--out", type=Path, default=None, help="engine 1's report file (quotes/v1/REPORT.md)"
+    )
     p.add_argument("--dir", type=Path, default=None, help="quotes/ directory to load")
     blind = p.add_mutually_exclusive_group()
     blind.add_argument(
@@ -135,13 +141,13 @@ def _train(args: argparse.Namespace) -> int:
         else:
             steps = args.steps or LM_SETTINGS.steps
             manifest = build_lm(corpus, out, replace(LM_SETTINGS, steps=steps, seed=args.seed))
-        if out.name == "lm":  # engine 2's bundle: mine the patterns and write them beside it
+        if out.name == "lm":  # engine 2's bundle: its fallback lines and model id beside it
             from bot.quotes.aphorism.build import assemble
 
-            built = assemble([Path(d) for d in corpus], out.parent)
+            built = assemble(out.parent)
             print(
                 f"wrote {out.parent}: engine 2 model {built['model_id']}, "
-                f"{built['patterns']} mined patterns, {built['fallback_lines']} fallback lines"
+                f"{sum(built['frames'].values())} frames, {built['fallback_lines']} fallback lines"
             )
     t = manifest["trained"]
     print(

@@ -1,8 +1,8 @@
 """The quote voices: the one list that the /paint choices, the --voice flags, the replay-code token
 and the docs are built from. Pure data; no torch, no Discord.
 
-A voice is a set of source authors (the corpus file names' first word): the aphorism engine mines
-its sentence patterns from those authors' short sentences, so each voice sounds like its source.
+A voice is a set of hand-written frames in the manner of its source authors (bot/quotes/aphorism/
+frames.py, keyed by the voice's name); `authors` names those sources (the corpus files' first word).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ class Voice:
     name: str  # what people type: /paint voice:stoic, --voice stoic
     letter: str  # the replay-code token is "e" + letter (e.g. "es"); "any" has no token
     label: str  # one line for help texts and the Discord choice
-    authors: tuple[str, ...]  # corpus authors whose sentence patterns the voice uses
+    authors: tuple[str, ...]  # the corpus authors the voice writes after
 
 
 VOICES: tuple[Voice, ...] = (

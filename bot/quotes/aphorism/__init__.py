@@ -1,5 +1,5 @@
-"""Engine 2: aphorisms. Sentence patterns mined from the corpus, slots filled from a typed
-lexicon, candidates filtered and ranked by a small language model."""
+"""Engine 2: aphorisms. Hand-written frames per voice with typed blanks, filled from a typed
+lexicon; a small language model, trained on the corpus, chooses among the fills."""
 
 from bot.quotes.aphorism.generator import AphorismGenerator
 

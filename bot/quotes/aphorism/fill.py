@@ -1,93 +1,59 @@
-"""Filling a mined pattern: each slot gets a lexicon word of its class, in the slot's form
-(plural, possessive, past, ...), the same word wherever the slot id repeats, never the word the
-corpus had there; then a/an agree with the word after them."""
+"""Filling a frame: each blank gets a lexicon word of its class, in the blank's form (plural,
+possessive, past, ...), the same word wherever the blank's id repeats, never a word the frame
+already says; then a/an agree with the word after them."""
 
 from __future__ import annotations
-
-import re
 
 import numpy as np
 
 from bot.quotes.aphorism.lexicon import adjectives, nouns, verbs
-from bot.quotes.aphorism.mine import Slot, lemma_hash
+from bot.quotes.aphorism.slots import Slot
 
 APOS = "\u2019"
 _AN_EXCEPTIONS = ("hour", "honest", "honour", "honor", "heir")
 _A_EXCEPTIONS = ("uni", "use", "usu", "eu", "one", "once", "ewe")
 
 
-HEAD = "head"  # the headword of a definition: "Patience, n. ..."
-HEAD_CLASSES = ("virtue", "vice", "state", "mind", "force", "person")
-
-
-def definition(parts: list) -> list:
-    """A Devil's Dictionary pattern with its headword slot in front."""
-    head = Slot(id=999, kind="n", cls=HEAD, form="sg", need="any", cap=True, avoid=-1)
-    return ["", head, ", n. " + parts[0], *parts[1:]]
-
-
 class Filler:
     """Word choices per (kind, class); forms made on demand."""
 
     def __init__(self) -> None:
-        self.nouns: dict[str, list] = {}
-        for n in nouns():
-            self.nouns.setdefault(n.cls, []).append(n)
-        self.nouns[HEAD] = [n for c in HEAD_CLASSES for n in self.nouns[c]]
-        self.adjs: dict[str, list] = {}
-        for a in adjectives():
-            self.adjs.setdefault(a.cls, []).append(a)
-        self.verbs: dict[str, list] = {}
-        for v in verbs():
-            self.verbs.setdefault(v.cls, []).append(v)
+        self.pools: dict[str, dict[str, list]] = {"n": {}, "a": {}, "v": {}}
+        for kind, entries in (("n", nouns()), ("a", adjectives()), ("v", verbs())):
+            for e in entries:
+                self.pools[kind].setdefault(e.cls, []).append(e)
 
-    def choices(self, slots: list[Slot], any_class: bool = False) -> list:
-        """The entries that fit every occurrence of one slot id: its near words when the
-        pattern lists them (nearest first), else any word of its class (or of its kind)."""
+    def choices(self, slots: list[Slot]) -> list:
+        """The entries of the class that fit every occurrence of one blank."""
         first = slots[0]
-        by_class = {"n": self.nouns, "a": self.adjs, "v": self.verbs}[first.kind]
-        if any_class:
-            pool = [e for c, es in by_class.items() if c != HEAD for e in es]
-        elif first.options:
-            lemmas = {_key(e, first.kind): e for es in by_class.values() for e in es}
-            pool = [lemmas[w] for w in first.options if w in lemmas]
-        else:
-            pool = by_class.get(first.cls, [])
+        pool = self.pools[first.kind].get(first.cls, [])
         return [e for e in pool if all(_fits(e, s) for s in slots)]
 
-    def fill(self, pattern: list, rng: np.random.Generator) -> str | None:
-        """One filled text, or None when a slot has nothing to hold."""
+    def fill(self, parts: list, rng: np.random.Generator) -> str | None:
+        """One filled text, or None when a blank has nothing to hold."""
         by_id: dict[int, list[Slot]] = {}
-        for part in pattern[1::2]:
-            if not isinstance(part, str):
-                s = part if isinstance(part, Slot) else Slot.from_json(part)
-                by_id.setdefault(s.id, []).append(s)
+        for part in parts[1::2]:
+            if isinstance(part, Slot):
+                by_id.setdefault(part.id, []).append(part)
         chosen: dict[int, object] = {}
-        used = {w.lower() for w in pattern[1::2] if isinstance(w, str)}  # no "good or good"
+        used = {w.lower() for w in parts[1::2] if isinstance(w, str)}  # no "good or good"
         for sid, slots in by_id.items():
-            options = [e for e in self.choices(slots) if _key(e, slots[0].kind) not in used]
+            options = [e for e in self.choices(slots) if _lemma(e, slots[0].kind) not in used]
             if not options:
                 return None
             pick = options[int(rng.integers(len(options)))]
             chosen[sid] = pick
-            used.add(_key(pick, slots[0].kind))
-        out = list(pattern)
-        for k in range(1, len(out), 2):
-            part = out[k]
-            if not isinstance(part, str):
-                s = part if isinstance(part, Slot) else Slot.from_json(part)
-                out[k] = _realise(chosen[s.id], s)
+            used.add(_lemma(pick, slots[0].kind))
+        out = [_realise(chosen[p.id], p) if isinstance(p, Slot) else p for p in parts]
         return fix_articles(out)
 
 
-def _key(entry, kind: str) -> str:
-    """The lemma: a noun's singular, an adjective, a verb's base form."""
+def _lemma(entry, kind: str) -> str:
+    """A noun's singular, an adjective, a verb's base form."""
     return entry.sg if kind == "n" else entry.word if kind == "a" else entry.base
 
 
 def _fits(entry, s: Slot) -> bool:
-    if lemma_hash(_key(entry, s.kind)) == s.avoid:
-        return False  # never put back the corpus's own word
     if s.kind != "n":
         return True
     if s.form in ("pl", "possp") or s.need == "count":
@@ -107,9 +73,6 @@ def _realise(entry, s: Slot) -> str:
     else:
         word = getattr(entry, s.form)
     return word[:1].upper() + word[1:] if s.cap else word
-
-
-_WORD_RE = re.compile(r"[A-Za-z]")
 
 
 def fix_articles(parts: list[str]) -> str:

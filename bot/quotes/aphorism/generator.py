@@ -1,82 +1,74 @@
-"""AphorismGenerator: seed (+ voice) -> Quote. Over-generate filled patterns, drop the ones the
-filters refuse, and keep the one the language model reads as most fluent.
+"""AphorismGenerator: seed (+ voice) -> Quote. Draw one of the voice's frames, fill it sixteen
+ways, drop the fills the filters refuse, and let the language model choose among the rest.
 
 Determinism: every draw comes from numpy Generators seeded with (seed, voice, round); the model
-scores a fixed-size batch on the CPU in float32, and scores are rounded before ranking so float
-noise in the last bits cannot reorder candidates.
+scores the fills on the CPU in float32, and scores are rounded before ranking so float noise in
+the last bits cannot reorder candidates.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from bot.quotes.aphorism.fill import Filler, definition
+from bot.quotes.aphorism.fill import Filler
 from bot.quotes.aphorism.frames import expand, frames, parse
-from bot.quotes.aphorism.mine import Slot
 from bot.quotes.bundle import load_weights, sha256_file
 from bot.quotes.filters import first_failure, make_checks
 from bot.quotes.generator import Quote
 from bot.quotes.names import attribution_for
 from bot.quotes.ngrams import NoveltyIndex
+from bot.quotes.text import tokenize
 from bot.quotes.vocab import Vocab
-from bot.quotes.voices import BY_NAME, DEFAULT_VOICE, VOICE_NAMES, VOICES
+from bot.quotes.voices import DEFAULT_VOICE, VOICE_NAMES
 
-PATTERNS = "patterns.json"
 FALLBACK = "fallback.txt"
 LM_DIR = "lm"
 LM_FILES = ("model.pt", "vocab.json", "ngrams6.npy")
 ENGINE_VERSION = 1  # bump when the code changes what a seed gives; it feeds the model id
+# A frame is written whole by hand: its parallels ("lean on ... lean on"), a third sentence or a
+# closing "his" are rhetoric, not the salad the repetition and fragment filters catch; every word
+# is a frame's, the lexicon's or the corpus's, so the vocabulary check has nothing to catch.
+CHECKS = ("length", "shape", "balanced", "blocklist", "novelty")
 _U64 = 0xFFFFFFFFFFFFFFFF
+_DEFINITION = re.compile(r", (?:n|adj|v)\. ")
 
 
 @dataclass(frozen=True)
 class Settings:
-    # One pattern a round, drawn uniformly (so no pattern is favoured and lines stay varied),
-    # filled this many times; the model picks the fill. Rounds until one passes the filters.
-    fills_per_pattern: int = 16
-    frame_share: float = 0.85  # rounds that use a hand-written frame rather than a mined pattern
-    rounds: int = 6  # rounds before the fallback lines
+    fills: int = 16  # fills of the round's frame that the model chooses among
+    top: int = 3  # the pick is seeded among the model's best three, so one frame can say more
+    rounds: int = 6  # rounds (a new frame each) before the fallback lines
     brevity: float = 0.015  # score bonus per word short of 20 (posters like short lines)
 
 
 class AphorismGenerator:
-    def __init__(
-        self,
-        patterns: list[dict],
-        model,
-        vocab: Vocab,
-        novelty: NoveltyIndex,
-        fallback: list[str],
-        model_id: str,
-        settings: Settings | None = None,
-    ) -> None:
+    def __init__(self, model, vocab: Vocab, novelty: NoveltyIndex, fallback: list[str],
+                 model_id: str, settings: Settings | None = None) -> None:  # fmt: skip
         self.settings = settings or Settings()
         self.model, self.vocab, self.model_id = model.eval(), vocab, model_id
         self.index = vocab.index
         self.filler = Filler()
-        self.checks = make_checks(vocab.words(), novelty.is_novel)
+        checks = make_checks(vocab.words(), novelty.is_novel)
+        self.checks = [(name, check) for name, check in checks if name in CHECKS]
         self.fallback = fallback
-        self.by_voice = _patterns_by_voice(patterns)
-        self.frames = _frames_by_voice()
+        self.frames = frames_by_voice()
         self._parsed: dict[str, list] = {}
 
     @classmethod
     def load(cls, path: str | Path) -> AphorismGenerator:
         path = Path(path)
-        patterns = json.loads((path / PATTERNS).read_text(encoding="utf-8"))
         lm = path / LM_DIR
-        fallback_file = path / FALLBACK
-        fallback = (
-            fallback_file.read_text(encoding="utf-8").splitlines() if fallback_file.exists() else []
-        )
+        fallback = []
+        if (path / FALLBACK).exists():
+            fallback = (path / FALLBACK).read_text(encoding="utf-8").splitlines()
         return cls(
-            patterns,
             load_weights(lm / "model.pt"),
             Vocab.load(lm / "vocab.json"),
             NoveltyIndex.load(lm / "ngrams6.npy"),
@@ -85,6 +77,7 @@ class AphorismGenerator:
         )
 
     def rejection(self, text: str) -> str | None:
+        """Name of the first filter that refuses text, or None."""
         return first_failure(_plain(text), self.checks)
 
     def generate(
@@ -92,52 +85,52 @@ class AphorismGenerator:
     ) -> Quote:
         seed &= _U64
         who = attribution_for(seed, attribution)
-        vid = [v.name for v in VOICES].index(voice)
+        vid = VOICE_NAMES.index(voice)
         tries = 0
         for round_no in range(self.settings.rounds):
             rng = np.random.default_rng([seed, vid, round_no])
-            texts = self._candidates(rng, voice)
+            texts = self.candidates(rng, voice)
             tries += len(texts)
             ok = [t for t in texts if self.rejection(t) is None]
             if ok:
-                return Quote(self._best(ok), who, "aphorism", self.model_id, tries, seed)
+                return Quote(self._pick(ok, rng), who, "aphorism", self.model_id, tries, seed)
         if not self.fallback:  # only while the fallback lines are being written
-            raise LookupError(f"no pattern passed the filters for seed {seed}")
+            raise LookupError(f"no frame passed the filters for seed {seed}")
         rng = np.random.default_rng([seed, vid, 0xFA11])
         text = self.fallback[int(rng.integers(len(self.fallback)))]
         return Quote(text, who, "fallback", self.model_id, tries, seed)
 
-    def _candidates(self, rng: np.random.Generator, voice: str) -> list[str]:
-        s = self.settings
-        pool = self.by_voice[voice]
+    def candidates(self, rng: np.random.Generator, voice: str) -> list[str]:
+        """One round: a frame of the voice, drawn uniformly (no frame is favoured, so lines
+        stay varied), and its distinct fills."""
+        pool = self.frames[voice]
+        frame = pool[int(rng.integers(len(pool)))]
         out: list[str] = []
-        use_frame = rng.random() < s.frame_share
-        frames = self.frames[voice]
-        pattern = pool[int(rng.integers(len(pool)))]
-        frame = frames[int(rng.integers(len(frames)))]
-        for _ in range(s.fills_per_pattern):
-            parts = self._frame_parts(expand(frame, rng)) if use_frame else pattern
-            text = self.filler.fill(parts, rng)
+        for _ in range(self.settings.fills):
+            text = self.filler.fill(self.parts(expand(frame, rng)), rng)
             if text is not None and text not in out:
                 out.append(text)
         return out
 
-    def _frame_parts(self, text: str) -> list:
+    def parts(self, text: str) -> list:
+        """A frame's text (alternatives chosen) parsed once."""
         if text not in self._parsed:
             self._parsed[text] = parse(text)
         return self._parsed[text]
 
-    def _best(self, texts: list[str]) -> str:
-        scores = self.fluency(texts)
-        bonus = [self.settings.brevity * (20 - len(t.split())) for t in texts]
-        ranked = np.round(np.asarray(scores) + np.asarray(bonus), 3)
-        return texts[int(np.argmax(ranked))]
+    def _pick(self, texts: list[str], rng: np.random.Generator) -> str:
+        """Seeded among the top fills by fluency (plus a little for brevity)."""
+        scores = np.asarray(self.fluency(texts))
+        scores += [self.settings.brevity * (20 - len(t.split())) for t in texts]
+        order = np.argsort(-np.round(scores, 3), kind="stable")
+        top = order[: self.settings.top]
+        return texts[int(top[int(rng.integers(len(top)))])]
 
     @torch.inference_mode()
     def fluency(self, texts: list[str]) -> list[float]:
         """Mean log-probability per token under the language model, end of text included."""
         eos, unk = self.vocab.eos, self.vocab.unk
-        rows = [[self.index.get(t, unk) for t in _tokens(_plain(x))] + [eos] for x in texts]
+        rows = [[self.index.get(t, unk) for t in tokenize(_plain(x))] + [eos] for x in texts]
         width = max(len(r) for r in rows)
         ids = torch.full((len(rows), width + 1), eos, dtype=torch.long)
         mask = torch.zeros((len(rows), width), dtype=torch.bool)
@@ -155,58 +148,29 @@ class AphorismGenerator:
 
 def _plain(text: str) -> str:
     """A definition's "Headword, n. ..." read as "Headword: ..." by the filters and the model
-    (the dictionary's "n." is no word of the corpus)."""
-    return text.replace(", n. ", ": ", 1)
+    (the dictionary's "n." and "adj." are no words of the corpus)."""
+    return _DEFINITION.sub(": ", text, count=1)
 
 
-def _tokens(text: str) -> list[str]:
-    from bot.quotes.text import tokenize
-
-    return tokenize(text)
-
-
-def _frames_by_voice() -> dict[str, list[str]]:
+def frames_by_voice() -> dict[str, list[str]]:
+    """Each voice's frames; "any" holds them all, with a third of the definitions (many
+    "X, n. ..." lines in a row read as one joke)."""
     by_voice = frames()
     out = {v: by_voice[v] for v in VOICE_NAMES if v != DEFAULT_VOICE}
-    # In "any", definitions are a spice: many "X, n. ..." lines in a row read as one joke.
     out[DEFAULT_VOICE] = [f for v, fs in out.items() for f in (fs[::3] if v == "devil" else fs)]
     return out
 
 
-def _patterns_by_voice(patterns: list[dict]) -> dict[str, list[list]]:
-    """Each voice's patterns, slots parsed once; 'any' holds every voice's."""
-    parsed = []
-    for p in patterns:
-        parts = [x if isinstance(x, str) else Slot.from_json(x) for x in p["p"]]
-        parsed.append((p["a"], definition(parts) if p.get("d") else parts))
-    out: dict[str, list[list]] = {}
-    for v in VOICES:
-        if v.name == DEFAULT_VOICE:
-            continue
-        out[v.name] = [p for a, p in parsed if a in v.authors]
-        if not out[v.name]:
-            raise ValueError(f"no patterns for the voice {v.name}")
-    voiced = {a for v in VOICES for a in v.authors}
-    out[DEFAULT_VOICE] = [p for a, p in parsed if a in voiced]
-    assert set(out) == set(BY_NAME)
-    return out
-
-
 def model_id(path: Path) -> str:
-    """Short id of everything that decides a seed's quote: patterns, fallback, the language
-    model's files, the lexicon and the engine version."""
+    """Short id of everything that decides a seed's quote: the frames, the lexicon, the
+    language model's files, the fallback lines, the settings and the engine version."""
     from bot.quotes.aphorism import frames as frames_module
     from bot.quotes.aphorism import lexicon
 
-    files = {PATTERNS: sha256_file(path / PATTERNS)}
+    files = {f"lm/{n}": sha256_file(path / LM_DIR / n) for n in LM_FILES}
     if (path / FALLBACK).exists():
         files[FALLBACK] = sha256_file(path / FALLBACK)
-    files.update({f"lm/{n}": sha256_file(path / LM_DIR / n) for n in LM_FILES})
-    lex = sha256_file(Path(lexicon.__file__)) + sha256_file(Path(frames_module.__file__))
-    ident = {
-        "files": files,
-        "lexicon": lex,
-        "settings": Settings().__dict__,
-        "version": ENGINE_VERSION,
-    }
+    for module in (frames_module, lexicon):
+        files[Path(module.__file__).name] = sha256_file(Path(module.__file__))
+    ident = {"files": files, "settings": asdict(Settings()), "version": ENGINE_VERSION}
     return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:8]

@@ -104,7 +104,7 @@ NOUNS: dict[str, str] = {
     # makes sense in a frame written for it. The miner reads a word as its first class above.
     # external goods, which fortune gives and takes
     "goods": """wealth:- fame:- power:- beauty:- health:- pleasure:+ comfort:+ luxury:- glory:-
-        success:+ luck:- praise:- rank:- money:- youth:- applause:- influence:- riches:-""",
+        success:+ luck:- praise:- rank:- money:- youth:- applause:- influence:-""",
     # what befalls us and hurts
     "hardship": """poverty:- exile:- sickness:- pain:+ grief:+ failure:+ loss:+ obscurity:- hunger:-
         danger:+ adversity:- toil:- misfortune:+ solitude:- disgrace:- ruin:-""",
@@ -115,8 +115,9 @@ NOUNS: dict[str, str] = {
     "calm": """peace:- serenity:- tranquillity:- contentment:- patience:- calm:- quiet:-
         stillness:- silence:- ease:- freedom:- gentleness:- simplicity:- joy:+""",
     # the people of aphorisms
-    "people": """man:men fool sage friend stranger child:children king slave master teacher pupil
-        neighbour soldier poet lover beggar prince traveller artist judge philosopher merchant""",
+    "people": """
+        man:men fool sage friend stranger child:children neighbour teacher traveller
+    """,
     # inside us
     "self": """
         heart mind body eye face voice tongue hand blood:- breath nerve brow character
