@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 # needs a new engine (and code version), and the old bundle kept.
 QUOTE_MODELS: dict[int, str | None] = {
     1: "2feda3ff",  # the legacy neural engine: quotes/v1 (quotes/v1/manifest.json)
-    2: "317b4886",  # the aphorism engine: quotes/v2 (quotes/v2/manifest.json)
+    2: "4433c03b",  # the aphorism engine: quotes/v2 (quotes/v2/manifest.json)
 }
 
 

@@ -163,14 +163,16 @@ def frames_by_voice() -> dict[str, list[str]]:
 
 def model_id(path: Path) -> str:
     """Short id of everything that decides a seed's quote: the frames, the lexicon, the
-    language model's files, the fallback lines, the settings and the engine version."""
-    from bot.quotes.aphorism import frames as frames_module
+    language model's files, the fallback lines, the settings and the engine version (bumped
+    when the code changes what a seed gives)."""
     from bot.quotes.aphorism import lexicon
+    from bot.quotes.aphorism.frames import TEXTS
 
     files = {f"lm/{n}": sha256_file(path / LM_DIR / n) for n in LM_FILES}
     if (path / FALLBACK).exists():
         files[FALLBACK] = sha256_file(path / FALLBACK)
-    for module in (frames_module, lexicon):
-        files[Path(module.__file__).name] = sha256_file(Path(module.__file__))
+    for text in sorted(TEXTS.glob("*.txt")):
+        files[f"frames/{text.name}"] = sha256_file(text)
+    files["lexicon.py"] = sha256_file(Path(lexicon.__file__))
     ident = {"files": files, "settings": asdict(Settings()), "version": ENGINE_VERSION}
     return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:8]
