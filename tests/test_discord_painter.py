@@ -118,6 +118,31 @@ async def test_cooldown_and_caps_refuse_before_anything_is_deferred(rig):
     await asyncio.gather(*tasks)
 
 
+async def test_two_requests_at_once_get_one_painting_inside_the_cooldown(rig):
+    """The cooldown is taken before the queue is awaited: a second /paint sent while the first
+    is being queued is refused, not accepted too."""
+    a, b = (FakeInteraction(user=9, log=Log()) for _ in range(2))
+    results = await asyncio.gather(
+        rig.painter.paint(a, job(1)), rig.painter.paint(b, job(2)), return_exceptions=True
+    )
+    refused = [r for r in results if isinstance(r, UserError)]
+    assert len(refused) == 1 and "paint again" in str(refused[0]), results
+    assert (await rig.store.renders_by_status()) == {"done": 1}
+
+
+async def test_a_refused_request_gives_its_cooldown_back(rig):
+    """Refused by the queue (full) or by the recipe: the person may ask again at once."""
+
+    def bad(limit):
+        raise UserError("layers=99 is not allowed")
+
+    it = FakeInteraction(user=5, log=Log())
+    with pytest.raises(UserError, match="layers"):
+        await rig.painter.paint(it, bad)
+    assert rig.painter.cooldown.retry_after(5) == 0
+    await rig.painter.paint(it, job(4))  # no "easy there"
+
+
 async def test_a_failed_job_is_one_ephemeral_line(rig):
     rig.gate.poison.add(5)
     it = FakeInteraction(log=rig.log)

@@ -88,16 +88,21 @@ class Painter:
         if self.closing:
             raise UserError(RESTARTING)
         user = interaction.user.id
-        wait = self.cooldown.retry_after(user)
+        # Taken before the queue is awaited, so a second request sent meanwhile is refused;
+        # given back if this one is refused (bad recipe, queue full, restarting).
+        wait = self.cooldown.take(user)
         if wait > 0:
             raise UserError(f"easy there: you can paint again in {math.ceil(wait)} s")
-        spec = make(self.byte_limit(interaction))
-        owner = Owner(user, interaction.guild_id, interaction.channel_id)
         try:
+            spec = make(self.byte_limit(interaction))
+            owner = Owner(user, interaction.guild_id, interaction.channel_id)
             job = await self.queue.submit(spec, owner, Priority.INTERACTIVE)
         except QueueClosed:
+            self.cooldown.give_back(user)
             raise UserError(RESTARTING) from None
-        self.cooldown.take(user)
+        except BaseException:
+            self.cooldown.give_back(user)
+            raise
         self.watching.add(job.id)
         self._active += 1
         self._idle.clear()
