@@ -396,3 +396,13 @@ def test_the_recipe_line_names_the_voice_and_the_paint_command_offers_every_voic
     assert choices == [(v.label, v.name) for v in VOICES] and not params["voice"].required
     replay = {p.name: p for p in PaintCog.replay.parameters}
     assert [c.value for c in replay["voice"].choices] == [v.name for v in VOICES]
+
+
+def test_the_paint_choices_are_the_recipes_own_lists():
+    from bot.art import recipe as rc
+
+    params = {p.name: p for p in PaintCog.paint.parameters}
+    for option, allowed in (
+        ("activation", rc.ACTIVATIONS), ("init", rc.INITS), ("colour", rc.COLORS),
+    ):  # fmt: skip
+        assert [c.value for c in params[option].choices] == list(allowed), option

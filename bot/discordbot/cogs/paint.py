@@ -23,15 +23,16 @@ from bot.discordbot.painter import Painter
 from bot.jobs import JobStatus, RenderQueue
 from bot.quotes.voices import VOICES
 
-Activation = Literal["tanh", "sin", "relu", "sigmoid", "softplus", "gaussian", "mix"]
-Init = Literal["normal", "uniform", "default"]
-Colour = Literal["rgb", "bw", "hsv"]
 Size = Literal["square", "landscape", "portrait", "wallpaper"]
 QuoteMode = Literal["generated", "none", "custom"]
 ReplaySize = Literal["1x", "2x", "4k"]
 Text = app_commands.Range[str, 1, 280]
 # The voices as Discord choices: the label shows; the value is the name (as in codes, --voice).
 VOICE_CHOICES = [app_commands.Choice(name=v.label[:100], value=v.name) for v in VOICES]
+# The recipe's own lists, so a new activation, init or colour mode reaches /paint by itself.
+ACTIVATION_CHOICES = [app_commands.Choice(name=a, value=a) for a in rc.ACTIVATIONS]
+INIT_CHOICES = [app_commands.Choice(name=i, value=i) for i in rc.INITS]
+COLOUR_CHOICES = [app_commands.Choice(name=c, value=c) for c in rc.COLORS]
 
 ABOUT = (
     "I paint abstract pictures with a **CPPN**: a small random neural network that maps each "
@@ -69,17 +70,22 @@ class PaintCog(commands.Cog):
         seed=f"0–{rc.MAX_SEED}; default: a random one",
         voice="whose style the generated quote takes (default: any)",
     )
-    @app_commands.choices(voice=VOICE_CHOICES)
+    @app_commands.choices(
+        voice=VOICE_CHOICES,
+        activation=ACTIVATION_CHOICES,
+        init=INIT_CHOICES,
+        colour=COLOUR_CHOICES,
+    )
     async def paint(
         self,
         interaction: discord.Interaction,
         layers: app_commands.Range[int, 0, rc.MAX_LAYERS] | None = None,
         width: app_commands.Range[int, 1, rc.MAX_WIDTH] | None = None,
-        activation: Activation | None = None,
-        init: Init | None = None,
+        activation: str | None = None,
+        init: str | None = None,
         spread: app_commands.Range[float, 0.01, 1000.0] | None = None,
         zoom: app_commands.Range[float, MIN_ZOOM, MAX_ZOOM] | None = None,
-        colour: Colour | None = None,
+        colour: str | None = None,
         size: Size | None = None,
         radius: bool | None = None,
         quote: QuoteMode | None = None,
