@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from waiting import until
 
 from bot.art.code import format_code
 from bot.discordbot.daily import RETRY_S, DailyPoster
@@ -163,13 +164,6 @@ async def env(tmp_path):
     yield e
     await e.queue.close()
     await e.store.close()
-
-
-async def until(cond, timeout: float = 5.0) -> None:
-    """Wait (bounded) for a condition that other tasks make true."""
-    async with asyncio.timeout(timeout):
-        while not cond():
-            await asyncio.sleep(0.001)
 
 
 async def ticks(poster: DailyPoster, clock: Clock, n: int, **step: float) -> None:

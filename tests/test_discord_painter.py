@@ -15,6 +15,7 @@ import pytest
 from discord import app_commands
 from discord_fakes import FakeClient, FakeInteraction, Log
 from test_jobs_support import FakeQuotes, GatedRenderer, tiny
+from waiting import until
 
 from bot.art.code import format_code, parse_code
 from bot.compose import Compositor
@@ -159,7 +160,7 @@ async def test_an_expiring_token_hands_over_to_the_channel(rig):
     rig.painter.clock = time.time
     await rig.painter.paint(it, job(6))
     assert "taking a while" in rig.log.last("edit")[1]["content"]
-    await asyncio.sleep(0.2)  # the queue's on_done has run too
+    await rig.queue.idle()  # the queue's on_done has run too: nothing more can be posted
     assert rig.log.kinds().count("channel_send") == 1  # posted once, not by both
     post = rig.log.last("channel_send")[1]
     assert post["channel"] == 555 and post["content"].startswith("<@9>")
@@ -168,30 +169,25 @@ async def test_an_expiring_token_hands_over_to_the_channel(rig):
 
 
 async def test_results_nobody_waits_for_go_to_their_channel(rig):
-    done = await rig.queue.submit(PaintJob(tiny(8)), Owner(11, 100, 777))
-    await done.outcome()
-    await asyncio.sleep(0.05)
+    await rig.queue.submit(PaintJob(tiny(8)), Owner(11, 100, 777))
+    await rig.queue.idle()
     post = rig.log.last("channel_send")[1]
     assert post["channel"] == 777 and "<@11>" in post["content"]
-    daily = await rig.queue.submit(PaintJob(tiny(9)), Owner(100, 100, 778), Priority.SCHEDULED)
-    await daily.outcome()
-    await asyncio.sleep(0.05)
+    await rig.queue.submit(PaintJob(tiny(9)), Owner(100, 100, 778), Priority.SCHEDULED)
+    await rig.queue.idle()  # a scheduled job is the daily poster's to post, never on_done's
     assert all(e[1]["channel"] != 778 for e in rig.log if e[0] == "channel_send")
 
 
 async def test_a_result_finished_but_never_posted_is_painted_again(rig):
     job_ = await rig.queue.submit(PaintJob(tiny(12)), Owner(13, 100, 901))
     rig.painter.watching.add(job_.id)  # as if an interaction were following it ...
-    await job_.outcome()
-    await asyncio.sleep(0.05)  # ... and the process died before it posted
+    await rig.queue.idle()  # ... and the process died before it posted
     assert [r.id for r in await rig.store.undelivered(0)] == [job_.id]
     rig.painter.watching.clear()
     rig.painter.clock = time.time
     assert await rig.painter.redeliver() == 1
-    for _ in range(100):
-        if any(e[0] == "channel_send" and e[1]["channel"] == 901 for e in rig.log):
-            break
-        await asyncio.sleep(0.05)
+    await until(lambda: any(e[0] == "channel_send" and e[1]["channel"] == 901 for e in rig.log))
+    await rig.queue.idle()
     post = [e[1] for e in rig.log if e[0] == "channel_send" and e[1]["channel"] == 901]
     assert len(post) == 1 and format_code(tiny(12)) in post[0]["embed"].description
     assert await rig.store.undelivered(0) == []

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pytest
 from PIL import Image
 from test_jobs_support import FakeQuotes, GatedRenderer, redis_server, tiny
+from waiting import until
 
 from bot.art import Recipe
 from bot.compose import Compositor
@@ -120,14 +121,6 @@ async def _backend(settings, executor, env, cleanups, lazy_worker):
     return ArqBackend(settings.redis_url, settings.queue_name, settings.poll_s)
 
 
-async def until(cond, timeout: float = 15.0) -> None:
-    end = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > end:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.01)
-
-
 async def in_executor(env: Env, n: int) -> None:
     """Wait until n jobs wait in the executor (arq: the worker has taken them from Redis)."""
     await until(lambda: len(env.executor.waiting()) == n)
@@ -164,6 +157,23 @@ async def test_a_job_comes_back_with_its_picture_and_is_recorded(make_env, rende
     assert env.executor_metrics.value("cppn_stage_seconds_count", {"stage": "encode"}) == 1
     assert env.executor_metrics.value("cppn_queue_wait_seconds_count") == 1
     assert env.metrics.value("cppn_queue_depth") == 0
+
+
+async def test_idle_means_every_job_and_every_on_done_has_finished(make_env):
+    """After idle(), nothing more happens for the jobs accepted before it: the basis of every
+    'this did not happen' check in the tests."""
+    env = await make_env()
+    await env.queue.start()
+    await env.queue.idle()  # nothing accepted: returns at once
+    env.gate.close()
+    jobs = [await env.queue.submit(tiny(40 + i), Owner(user=60 + i)) for i in range(3)]
+    waiting = asyncio.create_task(env.queue.idle())
+    await until(lambda: env.gate.entered.is_set())
+    assert not waiting.done()  # a render is held at the gate: not idle
+    env.gate.open()
+    await waiting
+    assert all(job.done() for job in jobs) and len(env.delivered) == 3
+    assert env.queue.pending() == 0
 
 
 async def test_custom_quote_and_generated_quote_travel(make_env):

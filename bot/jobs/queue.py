@@ -185,6 +185,15 @@ class RenderQueue:
                 raise
             raise JobFailed(f"could not queue the painting: {type(e).__name__}: {e}") from e
 
+    async def idle(self, timeout: float = 60.0) -> None:
+        """Wait until every accepted job has finished and every on_done callback has returned
+        (as arq's burst mode runs a worker until its queue is empty): after it, anything that
+        has not happened will not happen for these jobs. TimeoutError past the timeout."""
+        async with asyncio.timeout(timeout):
+            while self._jobs or self._tasks:
+                waits = [*self._tasks, *(job._future for job in self._jobs.values())]
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+
     def pending(self, user: int | None = None) -> int:
         """Jobs accepted and not finished: all, or one user's."""
         return len(self._jobs) if user is None else self._per_user[user]
