@@ -138,17 +138,11 @@ class Row(NamedTuple):
     source: str  # default, file, env or override
 
 
-def describe(
-    env: Mapping[str, str] | None = None, path: str | Path | None = None, **overrides: object
-) -> list[Row]:
-    """The settings load() would give, one row each, with secrets masked and each value's source."""
-    return effective(env, path, **overrides)[1]
-
-
 def effective(
     env: Mapping[str, str] | None = None, path: str | Path | None = None, **overrides: object
 ) -> tuple[Settings, list[Row]]:
-    """load()'s settings and describe()'s rows, from one reading of the file and environment."""
+    """load()'s settings and their rows (one each, secrets masked, each value's source), from
+    one reading of the file and environment."""
     gathered = _gather(env, path, overrides)
     settings = gathered.build()  # validates, as load() does
     rows = [

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import SettingsError
-from bot.settings import MASK, Settings, config_path, describe, mask_url, url_secrets
+from bot.settings import MASK, Settings, config_path, effective, mask_url, url_secrets
 
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OTA.GaBcDe.fakefakefakefakefakefakefakefake12"
 
@@ -23,7 +23,7 @@ def sources(rows) -> dict[str, str]:
 
 def test_no_file_and_no_variables_give_the_defaults(tmp_path):
     assert Settings.load({}) == Settings() == Settings.from_env({})
-    assert set(sources(describe({})).values()) == {"default"}
+    assert set(sources(effective({})[1]).values()) == {"default"}
     assert config_path({}) is None and config_path({"CPPN_CONFIG": ""}) is None
 
 
@@ -34,7 +34,7 @@ def test_precedence_is_defaults_then_file_then_environment_then_overrides(tmp_pa
     assert (s.queue_max, s.batch_max, s.device, s.batching, s.poll_s) == (
         50, 6, "cuda:2", False, Settings.poll_s,
     )  # fmt: skip
-    rows = sources(describe(env, path, device="cuda:2"))
+    rows = sources(effective(env, path, device="cuda:2")[1])
     assert (rows["queue_max"], rows["batch_max"], rows["device"], rows["poll_s"]) == (
         "file", "env", "override", "default",
     )  # fmt: skip
@@ -108,12 +108,12 @@ def test_environment_errors_and_unknown_overrides_are_settings_errors():
 
 def test_described_values_mask_the_token_and_url_passwords():
     env = {"CPPN_DISCORD_TOKEN": TOKEN, "CPPN_REDIS_URL": "redis://:hunter2%40x@redis:6379/0"}
-    rows = {row.name: row for row in describe(env)}
+    rows = {row.name: row for row in effective(env)[1]}
     assert rows["discord_token"].value == MASK and rows["discord_token"].source == "env"
     assert rows["redis_url"].value == f'"redis://:{MASK}@redis:6379/0"'
     text = repr(rows)
     assert TOKEN not in text and "hunter2" not in text
-    unset = {row.name: row for row in describe({})}
+    unset = {row.name: row for row in effective({})[1]}
     assert unset["discord_token"].value == "(not set)"
     assert unset["redis_url"].value == '"redis://127.0.0.1:6379/0"'
     assert unset["batching"].value == "true" and unset["queue_max"].value == "100"

@@ -79,9 +79,9 @@ async def test_unfinished_renders_come_back_oldest_first(store):
         await store.add_render(row(i, created))
     await store.finish_render("job4", "cancelled")
     assert [r.id for r in await store.unfinished()] == ["job2", "job3", "job1"]
-    await store.set_message("job2", channel=31, message=77)
+    await store.mark_delivered("job2", channel=31, message=77)
     got = await store.get_render("job2")
-    assert (got.channel, got.message) == (31, 77)
+    assert (got.channel, got.message) == (31, 77) and got.delivered_at is not None
     assert await store.renders_by_status() == {"queued": 3, "cancelled": 1}
 
 

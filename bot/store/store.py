@@ -126,14 +126,6 @@ class Store:
         await self.db.commit()
         return cur.rowcount == 1
 
-    async def set_message(self, render_id: str, channel: int, message: int) -> None:
-        """Where the finished picture was posted."""
-        await self.db.execute(
-            "UPDATE renders SET channel = ?, message = ? WHERE id = ?",
-            (channel, message, render_id),
-        )
-        await self.db.commit()
-
     async def mark_delivered(
         self, render_id: str, channel: int | None = None, message: int | None = None
     ) -> None:
