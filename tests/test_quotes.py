@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.quotes import Quote, QuoteGenerator
-from bot.quotes.bundle import MANIFEST, bundle_id, default_dir, legacy_dir, quotes_root, sha256_file
+from bot.quotes.bundle import MANIFEST, bundle_id, legacy_dir, quotes_root, sha256_file
 from bot.quotes.corpus import default_corpus_dir, read_paragraphs, split_sentences
 from bot.quotes.names import philosopher_name, signature
 from bot.quotes.ngrams import NoveltyIndex, build_hashes
@@ -34,7 +34,7 @@ def paragraphs() -> list[str]:
 
 
 def test_the_v1_bundle_lives_in_quotes_v1(gen: QuoteGenerator) -> None:
-    assert QUOTES == quotes_root() / "v1" == default_dir()
+    assert QUOTES == quotes_root() / "v1" == legacy_dir()
     for name in ("model.pt", "vocab.json", "ngrams6.npy", "markov_source.txt", "manifest.json"):
         assert (QUOTES / name).is_file(), name
         assert not (quotes_root() / name).exists(), name

@@ -145,11 +145,15 @@ def test_the_version_1_recipe_is_intact() -> None:
 # --- quotes/v2/lm -------------------------------------------------------------------------
 
 
+def _long_paragraphs(path: Path) -> list[str]:
+    """The paragraphs of a corpus file with 12 words or more (enough 6-word windows)."""
+    return [p for p in _lines(path) if len(_WORD.findall(p.lower())) >= 12]
+
+
 def test_the_novelty_index_covers_a_corpus_more_file(index: np.ndarray) -> None:
     v1_index = np.load(legacy_dir() / "ngrams6.npy", allow_pickle=False)
     for name in ("gibran-the-prophet.txt", "shaw-maxims-for-revolutionists.txt"):
-        paragraphs = [p for p in _lines(MORE / name) if len(_WORD.findall(p.lower())) >= 12]
-        sample = paragraphs[5:200:13]
+        sample = _long_paragraphs(MORE / name)[5:200:13]
         assert len(sample) >= 5, name
         for para in sample:
             assert _known(index, para).all(), para
@@ -158,8 +162,7 @@ def test_the_novelty_index_covers_a_corpus_more_file(index: np.ndarray) -> None:
 
 def test_the_novelty_index_covers_a_corpus_file(index: np.ndarray) -> None:
     for name in ("laozi-tao-te-ching.txt", "bierce-devils-dictionary.txt"):
-        paragraphs = [p for p in _lines(CORPUS / name) if len(_WORD.findall(p.lower())) >= 12]
-        sample = paragraphs[5:400:29]
+        sample = _long_paragraphs(CORPUS / name)[5:400:29]
         assert len(sample) >= 5, name
         for para in sample:
             assert _known(index, para).all(), para

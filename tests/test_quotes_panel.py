@@ -91,7 +91,7 @@ def test_cli_panel_uses_the_quote_source(tmp_path: Path, monkeypatch, capsys) ->
 
     def source(voice: str, directory: Path | None):
         asked.append(voice)
-        return fake, voice
+        return fake
 
     monkeypatch.setattr(commands, "_quote_source", source)
     argv = ["quotes", "--panel", str(tmp_path), "--n", "3", "--real", "2", "--voice", "tao"]

@@ -47,12 +47,6 @@ def lm_dir() -> Path:
     return quotes_root() / "v2" / "lm"
 
 
-def default_dir() -> Path:
-    """The bundle QuoteGenerator.load() reads by default: quotes/v1 (kept for old callers;
-    new code names legacy_dir() or lm_dir())."""
-    return legacy_dir()
-
-
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
@@ -100,6 +94,16 @@ def write_manifest(out: Path, sampler: SamplerSettings, extra: dict) -> dict:
     return manifest
 
 
+def read_manifest(path: Path, verify: bool = True) -> dict:
+    """A bundle's manifest; with verify, each file it lists checked against its sha256."""
+    manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    if verify:
+        for name, expected in manifest["sha256"].items():
+            if sha256_file(path / name) != expected:
+                raise ValueError(f"{path / name} does not match its sha256 in {MANIFEST}")
+    return manifest
+
+
 @dataclass(frozen=True)
 class Bundle:
     model: GPT
@@ -112,11 +116,7 @@ class Bundle:
 
 def read_bundle(path: Path, verify: bool = True) -> Bundle:
     """Load the artefacts; with verify, check each file against its recorded sha256 first."""
-    manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-    if verify:
-        for name, expected in manifest["sha256"].items():
-            if sha256_file(path / name) != expected:
-                raise ValueError(f"{path / name} does not match its sha256 in {MANIFEST}")
+    manifest = read_manifest(path, verify)
     sampler = SamplerSettings(**manifest["sampler"])
     markov = (path / MARKOV).read_text(encoding="utf-8").splitlines()
     return Bundle(
@@ -157,11 +157,7 @@ class LanguageModel:
 def read_lm(path: Path | None = None, verify: bool = True) -> LanguageModel:
     """Load quotes/v2/lm (or another directory); with verify, check each file's sha256 first."""
     path = Path(path) if path else lm_dir()
-    manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-    if verify:
-        for name, expected in manifest["sha256"].items():
-            if sha256_file(path / name) != expected:
-                raise ValueError(f"{path / name} does not match its sha256 in {MANIFEST}")
+    manifest = read_manifest(path, verify)
     return LanguageModel(
         model=load_weights(path / WEIGHTS),
         vocab=Vocab.load(path / VOCAB),

@@ -168,26 +168,18 @@ def _quote(args: argparse.Namespace) -> int:
     return 0
 
 
-def _quote_source(voice: str, directory: Path | None) -> tuple[Callable[[int], str], str]:
-    """(seed -> quote text, the voice it really uses). The voiced engine when bot.quotes.engines
-    exists, else QuoteGenerator, which has no voices."""
-    try:
-        from bot.quotes.engines import Quotes
-    except ModuleNotFoundError as e:
-        if e.name != "bot.quotes.engines":
-            raise
-        from bot.quotes import QuoteGenerator
+def _quote_source(voice: str, directory: Path | None) -> Callable[[int], str]:
+    """seed -> quote text, from the shipped engines (engine 2, in the voice asked for)."""
+    from bot.quotes.engines import Quotes
 
-        gen = QuoteGenerator.load(directory)
-        return (lambda seed: gen.generate(seed).text), "none"
-    engine = Quotes.load(directory) if directory else Quotes.load()
-    return (lambda seed: engine.generate(seed, voice_name=voice).text), voice
+    engine = Quotes.load(directory)
+    return lambda seed: engine.generate(seed, voice_name=voice).text
 
 
 def _panel(args: argparse.Namespace) -> int:
     from bot.quotes.panel import default_corpus_dirs, make_panel
 
-    source, voice = _quote_source(args.voice, args.dir)
+    source, voice = _quote_source(args.voice, args.dir), args.voice
     lines = make_panel(
         args.panel,
         source,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.errors import UserError
+from bot.quotes.bundle import quotes_root
 from bot.quotes.generator import Quote, QuoteGenerator
 from bot.quotes.voices import DEFAULT_VOICE, voice
 
@@ -26,7 +27,7 @@ class Quotes:
         """Both bundles from a quotes/ directory (default: the repository's)."""
         from bot.quotes.aphorism import AphorismGenerator
 
-        root = Path(root) if root else Path(__file__).resolve().parents[2] / "quotes"
+        root = Path(root) if root else quotes_root()
         return cls(QuoteGenerator.load(root / "v1"), AphorismGenerator.load(root / "v2"))
 
     def generate(

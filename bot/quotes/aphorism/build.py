@@ -22,7 +22,7 @@ def assemble(out: Path) -> dict:
     header = "# Written by the aphorism engine (no corpus text); each line passed the filters.\n"
     (out / G.FALLBACK).write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
     manifest = {
-        "model_id": G.model_id(out),
+        "model_id": G.AphorismGenerator.load(out).model_id,
         "engine_version": G.ENGINE_VERSION,
         "frames": {v: len(fs) for v, fs in frames().items()},
         "fallback_lines": len(lines),

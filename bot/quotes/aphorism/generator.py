@@ -19,7 +19,7 @@ import torch
 
 from bot.quotes.aphorism.fill import Filler
 from bot.quotes.aphorism.frames import expand, frames, parse
-from bot.quotes.bundle import load_weights, sha256_file
+from bot.quotes.bundle import read_lm, sha256_file
 from bot.quotes.filters import first_failure, make_checks
 from bot.quotes.generator import Quote
 from bot.quotes.names import attribution_for
@@ -63,17 +63,18 @@ class AphorismGenerator:
 
     @classmethod
     def load(cls, path: str | Path) -> AphorismGenerator:
+        """quotes/v2: its language model (files checked against their manifest) and fallback."""
         path = Path(path)
-        lm = path / LM_DIR
+        lm = read_lm(path / LM_DIR)
         fallback = []
         if (path / FALLBACK).exists():
             fallback = (path / FALLBACK).read_text(encoding="utf-8").splitlines()
         return cls(
-            load_weights(lm / "model.pt"),
-            Vocab.load(lm / "vocab.json"),
-            NoveltyIndex.load(lm / "ngrams6.npy"),
+            lm.model,
+            lm.vocab,
+            lm.novelty,
             [ln for ln in fallback if ln and not ln.startswith("#")],
-            model_id(path),
+            model_id(path, lm.manifest["sha256"]),
         )
 
     def rejection(self, text: str) -> str | None:
@@ -161,14 +162,14 @@ def frames_by_voice() -> dict[str, list[str]]:
     return out
 
 
-def model_id(path: Path) -> str:
+def model_id(path: Path, lm_hashes: dict[str, str]) -> str:
     """Short id of everything that decides a seed's quote: the frames, the lexicon, the
-    language model's files, the fallback lines, the settings and the engine version (bumped
-    when the code changes what a seed gives)."""
+    language model's files (their checked sha256s), the fallback lines, the settings and the
+    engine version (bumped when the code changes what a seed gives)."""
     from bot.quotes.aphorism import lexicon
     from bot.quotes.aphorism.frames import TEXTS
 
-    files = {f"lm/{n}": sha256_file(path / LM_DIR / n) for n in LM_FILES}
+    files = {f"lm/{n}": lm_hashes[n] for n in LM_FILES}
     if (path / FALLBACK).exists():
         files[FALLBACK] = sha256_file(path / FALLBACK)
     for text in sorted(TEXTS.glob("*.txt")):
