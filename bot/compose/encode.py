@@ -13,6 +13,8 @@ from bot.errors import BotError
 
 DISCORD_DEFAULT_LIMIT = 10 * 1024 * 1024  # what Discord allows per upload without boosts
 MIN_SIDE = 64
+# The file types a picture may be sent as, and the extension each is saved under.
+EXTENSIONS = {"image/png": "png", "image/webp": "webp", "image/jpeg": "jpg"}
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,7 @@ class Encoded:
 
     @property
     def extension(self) -> str:
-        return {"image/png": "png", "image/webp": "webp", "image/jpeg": "jpg"}[self.mime]
+        return EXTENSIONS[self.mime]
 
 
 def _png(img: Image.Image, meta: dict[str, str]) -> bytes:

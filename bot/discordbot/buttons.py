@@ -7,26 +7,22 @@ from typing import Any
 
 import discord
 
-ACTION_LABELS = {
-    "reroll": ("Re-roll", "🎲"),
-    "zoom": ("Zoom ×2", "🔍"),
-    "hd": ("HD", "🖼️"),
-    "quote": ("New quote", "💬"),
-}
+from bot.discordbot.options import BUTTON_ACTIONS
+
 CODE_CHARS = r"[0-9a-z.,\-]{3,80}"  # what a canonical replay code is made of
 
 
 class PaintButton(
     discord.ui.DynamicItem[discord.ui.Button],
-    template=rf"cppn:(?P<action>reroll|zoom|hd|quote):(?P<code>{CODE_CHARS})",
+    template=rf"cppn:(?P<action>{'|'.join(BUTTON_ACTIONS)}):(?P<code>{CODE_CHARS})",
 ):
     """Paints a variation of the code: a new seed, twice as close, bigger, another quote."""
 
     def __init__(self, action: str, code: str, *, disabled: bool = False) -> None:
-        label, emoji = ACTION_LABELS[action]
+        spec = BUTTON_ACTIONS[action]
         button: discord.ui.Button[Any] = discord.ui.Button(
-            label=label,
-            emoji=emoji,
+            label=spec.label,
+            emoji=spec.emoji,
             style=discord.ButtonStyle.secondary,
             custom_id=f"cppn:{action}:{code}",
             disabled=disabled,

@@ -10,6 +10,7 @@ import discord
 
 from bot.art.code import parse_code
 from bot.art.recipe import Recipe
+from bot.compose.encode import EXTENSIONS
 from bot.discordbot.buttons import DeleteButton, PaintButton
 from bot.discordbot.options import can_hd
 from bot.jobs import JobState, JobStatus
@@ -18,7 +19,6 @@ from bot.quotes.voices import DEFAULT_VOICE
 
 NO_MENTIONS = discord.AllowedMentions.none()
 EMBED_COLOUR = discord.Colour(0x6B5B95)
-_EXT = {"image/png": "png", "image/webp": "webp", "image/jpeg": "jpg"}
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def result(
 ) -> Result:
     """The message for a finished painting: file, embed (replay code, recipe) and buttons."""
     recipe = parse_code(f.code)
-    name = f"cppn-{f.code}.{_EXT.get(f.mime, 'png')}"
+    name = f"cppn-{f.code}.{EXTENSIONS[f.mime]}"
     embed = discord.Embed(
         title=title or None,
         description=f"Replay code `{f.code}`\n-# paste it into `/replay` for the same picture",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -35,6 +36,12 @@ SPREAD = {
 }  # fmt: skip
 UNIFORM_SPREAD = 3.0  # the article's "weights in +-3" experiment
 QUOTE_MODES = ("generated", "none", "custom")
+REPLAY_SIZES = ("1x", "2x", "4k")  # /replay size: as coded, twice the pixels (up to 4K), 4K
+# /paint spread: the weights' std (normal) or range (uniform), whichever the init uses.
+SPREAD_RANGE = (
+    min(rc.STD_RANGE[0], rc.UNIFORM_RANGE[0]),
+    max(rc.STD_RANGE[1], rc.UNIFORM_RANGE[1]),
+)
 MIN_ZOOM, MAX_ZOOM = 0.01, 100.0  # /paint zoom: magnification (100: the article's x0.01)
 MAX_ZOOM_IN = 64.0  # /replay zoom: how much closer than the code's own picture
 
@@ -163,11 +170,10 @@ def replay_job(
 
 def resized(r: Recipe, size: str) -> Recipe:
     """`2x` (twice the pixels per side, at most 4K) or `4k` (long side 3840); same framing."""
-    if size not in ("1x", "2x", "4k"):
-        raise UserError(f"size {size!r} is not one of: 1x, 2x, 4k")
+    _choice("size", size, REPLAY_SIZES)
     long_side = max(r.w, r.h)
     doubled = max(long_side, min(2 * long_side, HD_LONG_SIDE))  # never smaller than coded
-    target = {"1x": long_side, "2x": doubled, "4k": HD_LONG_SIDE}[size]
+    target = dict(zip(REPLAY_SIZES, (long_side, doubled, HD_LONG_SIDE), strict=True))[size]
     scale = target / long_side
     w, h = (max(rc.MIN_SIDE, min(rc.MAX_SIDE, round(side * scale))) for side in (r.w, r.h))
     return r.with_size(w, h)
@@ -200,26 +206,41 @@ def revoiced(r: Recipe, voice: str) -> Recipe:
 
 
 # --- buttons -----------------------------------------------------------------------------------
-BUTTON_ACTIONS = ("reroll", "zoom", "hd", "quote")
+@dataclass(frozen=True)
+class ButtonAction:
+    """One button under a result: what it is called, how it looks, and what it paints."""
+
+    name: str  # in the custom id: cppn:<name>:<code>
+    label: str
+    emoji: str
+    title: str  # the result's title
+    vary: Callable[[Recipe, int | None], Recipe]  # (the code's recipe, a seed for re-roll)
+
+
+def _rerolled(r: Recipe, seed: int | None) -> Recipe:
+    # A new picture gets the current engine; the voice stays (a version-1 code's is "any").
+    return replace(
+        r, seed=seed if seed is not None else new_seed(), quote_variant=0, quote_engine=2
+    )
+
+
+# The one list of buttons: the Discord buttons, their custom-id pattern and the painter's titles
+# are all built from it.
+BUTTONS: tuple[ButtonAction, ...] = (
+    ButtonAction("reroll", "Re-roll", "🎲", "Re-rolled", _rerolled),
+    ButtonAction("zoom", "Zoom ×2", "🔍", "Zoomed ×2", lambda r, _: zoomed(r, 2.0)),
+    ButtonAction("hd", "HD", "🖼️", "HD", lambda r, _: resized(r, "2x")),
+    ButtonAction("quote", "New quote", "💬", "New quote", lambda r, _: another_quote(r)),
+)
+BUTTON_ACTIONS: dict[str, ButtonAction] = {b.name: b for b in BUTTONS}
 
 
 def button_job(action: str, code: str, byte_limit: int, seed: int | None = None) -> PaintJob:
-    """What a button on a result paints: the code, varied."""
-    r = parse_code(code)  # the code carries the quote engine and voice: the variants keep them
-    if action == "reroll":
-        # A new picture gets the current engine; the voice stays (a version-1 code's is "any").
-        r = replace(
-            r, seed=seed if seed is not None else new_seed(), quote_variant=0, quote_engine=2
-        )
-    elif action == "zoom":
-        r = zoomed(r, 2.0)
-    elif action == "hd":
-        r = resized(r, "2x")
-    elif action == "quote":
-        r = another_quote(r)
-    else:
+    """What a button on a result paints: the code, varied (the code carries the quote engine
+    and voice: the variants keep them)."""
+    if action not in BUTTON_ACTIONS:
         raise UserError(f"unknown button {action!r}")
-    return PaintJob(r, None, byte_limit)
+    return PaintJob(BUTTON_ACTIONS[action].vary(parse_code(code), seed), None, byte_limit)
 
 
 def can_hd(r: Recipe) -> bool:

@@ -21,7 +21,7 @@ from bot.compose.encode import DISCORD_DEFAULT_LIMIT
 from bot.discordbot import messages
 from bot.discordbot.cooldown import Cooldown
 from bot.discordbot.messages import NO_MENTIONS
-from bot.discordbot.options import button_job
+from bot.discordbot.options import BUTTON_ACTIONS, button_job
 from bot.errors import BotError, QueueClosed, UserError
 from bot.jobs import Job, Owner, Priority, RenderQueue
 from bot.jobs.model import Done, JobRequest
@@ -39,7 +39,6 @@ LATER = (
     "🔁 The bot is restarting. Your painting stays in the queue and will be posted in this "
     "channel when it is back."
 )
-BUTTON_TITLES = {"reroll": "Re-rolled", "zoom": "Zoomed ×2", "hd": "HD", "quote": "New quote"}
 
 
 class Painter:
@@ -177,7 +176,8 @@ class Painter:
                     raise UserError("this picture is zoomed in as far as it goes")
                 return job
 
-            await self.paint(interaction, make, title=BUTTON_TITLES.get(action, ""))
+            spec = BUTTON_ACTIONS.get(action)  # an unknown one fails in make(), with one line
+            await self.paint(interaction, make, title=spec.title if spec else "")
 
         await reply_errors(interaction, guarded())
 

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.art import recipe as rc
-from bot.art.code import EXAMPLE
+from bot.art.code import EXAMPLE, MAX_INPUT
+from bot.compose.text import MAX_CUSTOM
 from bot.discordbot import messages
 from bot.discordbot.options import (
     MAX_ZOOM,
     MAX_ZOOM_IN,
     MIN_ZOOM,
+    QUOTE_MODES,
+    REPLAY_SIZES,
+    SIZES,
+    SPREAD_RANGE,
     PaintOptions,
     paint_job,
     replay_job,
@@ -23,16 +28,24 @@ from bot.discordbot.painter import Painter
 from bot.jobs import JobStatus, RenderQueue
 from bot.quotes.voices import VOICES
 
-Size = Literal["square", "landscape", "portrait", "wallpaper"]
-QuoteMode = Literal["generated", "none", "custom"]
-ReplaySize = Literal["1x", "2x", "4k"]
-Text = app_commands.Range[str, 1, 280]
+Text = app_commands.Range[str, 1, MAX_CUSTOM]
+
+
+def _choices(values: Iterable[str]) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=v, value=v) for v in values]
+
+
 # The voices as Discord choices: the label shows; the value is the name (as in codes, --voice).
 VOICE_CHOICES = [app_commands.Choice(name=v.label[:100], value=v.name) for v in VOICES]
 # The recipe's own lists, so a new activation, init or colour mode reaches /paint by itself.
-ACTIVATION_CHOICES = [app_commands.Choice(name=a, value=a) for a in rc.ACTIVATIONS]
-INIT_CHOICES = [app_commands.Choice(name=i, value=i) for i in rc.INITS]
-COLOUR_CHOICES = [app_commands.Choice(name=c, value=c) for c in rc.COLORS]
+ACTIVATION_CHOICES = _choices(rc.ACTIVATIONS)
+INIT_CHOICES = _choices(rc.INITS)
+COLOUR_CHOICES = _choices(rc.COLORS)
+# And the options' own lists: sizes, quote modes, /replay's sizes.
+SIZE_CHOICES = _choices(SIZES)
+QUOTE_CHOICES = _choices(QUOTE_MODES)
+REPLAY_SIZE_CHOICES = _choices(REPLAY_SIZES)
+SIZES_IN_WORDS = ", ".join(f"{name} {w}×{h}" for name, (w, h) in SIZES.items())
 
 ABOUT = (
     "I paint abstract pictures with a **CPPN**: a small random neural network that maps each "
@@ -63,10 +76,10 @@ class PaintCog(commands.Cog):
         spread="the weights' std (normal) or range (uniform); default suits the activation",
         zoom=f"magnification, {MIN_ZOOM:g}–{MAX_ZOOM:g} (100 is the article's x0.01)",
         colour="rgb, bw (black and white) or hsv",
-        size="shape: square 1024², landscape 1280×720, portrait 720×1280, wallpaper 1920×1080",
+        size=f"shape: {SIZES_IN_WORDS}",
         radius="add the distance from the centre as an input (rings and halos)",
         quote="a generated quote (default), none, or your own text",
-        text="your own quote (with quote:custom), up to 280 characters",
+        text=f"your own quote (with quote:custom), up to {MAX_CUSTOM} characters",
         seed=f"0–{rc.MAX_SEED}; default: a random one",
         voice="whose style the generated quote takes (default: any)",
     )
@@ -75,6 +88,8 @@ class PaintCog(commands.Cog):
         activation=ACTIVATION_CHOICES,
         init=INIT_CHOICES,
         colour=COLOUR_CHOICES,
+        size=SIZE_CHOICES,
+        quote=QUOTE_CHOICES,
     )
     async def paint(
         self,
@@ -83,12 +98,12 @@ class PaintCog(commands.Cog):
         width: app_commands.Range[int, 1, rc.MAX_WIDTH] | None = None,
         activation: str | None = None,
         init: str | None = None,
-        spread: app_commands.Range[float, 0.01, 1000.0] | None = None,
+        spread: app_commands.Range[float, SPREAD_RANGE[0], SPREAD_RANGE[1]] | None = None,
         zoom: app_commands.Range[float, MIN_ZOOM, MAX_ZOOM] | None = None,
         colour: str | None = None,
-        size: Size | None = None,
+        size: str | None = None,
         radius: bool | None = None,
-        quote: QuoteMode | None = None,
+        quote: str | None = None,
         text: Text | None = None,
         seed: app_commands.Range[int, 0, rc.MAX_SEED] | None = None,
         voice: str | None = None,
@@ -108,12 +123,12 @@ class PaintCog(commands.Cog):
         new_quote="a different generated quote for the same picture",
         voice="the same picture with a quote in this voice (a 1- code becomes a 2- one)",
     )
-    @app_commands.choices(voice=VOICE_CHOICES)
+    @app_commands.choices(voice=VOICE_CHOICES, size=REPLAY_SIZE_CHOICES)
     async def replay(
         self,
         interaction: discord.Interaction,
-        code: app_commands.Range[str, 1, 200],
-        size: ReplaySize | None = None,
+        code: app_commands.Range[str, 1, MAX_INPUT],
+        size: str | None = None,
         zoom: app_commands.Range[float, 1.0, MAX_ZOOM_IN] | None = None,
         text: Text | None = None,
         new_quote: bool = False,
