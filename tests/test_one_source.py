@@ -90,3 +90,13 @@ def test_extensions_cover_every_file_type_a_picture_is_sent_as() -> None:
     made = {encode(img, {}, 10**8).mime, encode(big_noise, {}, 60_000).mime}
     assert made <= set(EXTENSIONS)
     assert set(EXTENSIONS.values()) == {"png", "webp", "jpg"}
+
+
+def test_every_activation_has_a_code_letter_and_a_function() -> None:
+    from bot.art.code import ACT_LETTERS
+    from bot.art.network import ACTIVATION_FNS
+
+    assert list(ACT_LETTERS) == list(rc.ACTIVATIONS)
+    assert len(set(ACT_LETTERS.values())) == len(ACT_LETTERS)  # letters decode one way
+    # "mix" is a per-neuron draw among the others: every other one is a function.
+    assert set(ACTIVATION_FNS) == set(rc.ACTIVATIONS) - {"mix"}
