@@ -60,8 +60,17 @@ class QueueClosed(BotError):
 
 
 class SettingsError(BotError):
-    """A setting (from the environment) holds a value it cannot take."""
+    """A setting holds a value it cannot take, or the settings cannot be read; `field` names the
+    setting when there is one (so the caller can say where it was set)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class StoreError(BotError):
     """The database cannot be used as it is (a failed migration, a newer schema)."""
+
+
+class DiscordUnreachable(BotError):
+    """Discord could not be reached at login, after a few tries (`cppn-bot run` exits with 1)."""

@@ -18,7 +18,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, NoReturn
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from bot.errors import SettingsError
@@ -69,26 +69,30 @@ class Settings:
     log_format: str = "text"  # text (key=value lines) or json (one object per line)
 
     def __post_init__(self) -> None:
+        for f in fields(self):  # a wrong type (Settings(queue_max="5")) is named, not a TypeError
+            _check_kind(f.name, type(f.default), getattr(self, f.name))
+
+        def fail(name: str, why: str) -> NoReturn:
+            raise SettingsError(f"{name} {why}", field=name)
+
         if self.queue_backend not in ("local", "arq"):
-            raise SettingsError(f"queue_backend {self.queue_backend!r} is not local or arq")
+            fail("queue_backend", f"{self.queue_backend!r} is not local or arq")
         for name in ("queue_max", "user_max_pending", "batch_max", "compose_threads"):
             if getattr(self, name) < 1:
-                raise SettingsError(f"{name} must be at least 1")
+                fail(name, "must be at least 1")
         for name in ("job_timeout_s", "poll_s", "progress_s", "daily_check_s", "daily_catchup_h"):
             if getattr(self, name) <= 0:
-                raise SettingsError(f"{name} must be positive")
+                fail(name, "must be positive")
         for name in ("cooldown_s", "shutdown_grace_s"):
             if getattr(self, name) < 0:
-                raise SettingsError(f"{name} must not be negative")
+                fail(name, "must not be negative")
         for name in ("metrics_port", "health_port"):
             if not 0 <= getattr(self, name) <= 65535:
-                raise SettingsError(f"{name} {getattr(self, name)} is not a port (0 to 65535)")
+                fail(name, f"{getattr(self, name)} is not a port (0 to 65535)")
         if self.log_level.upper() not in LOG_LEVELS:
-            raise SettingsError(
-                f"log_level {self.log_level!r} is not one of {', '.join(LOG_LEVELS)}"
-            )
+            fail("log_level", f"{self.log_level!r} is not one of {', '.join(LOG_LEVELS)}")
         if self.log_format not in LOG_FORMATS:
-            raise SettingsError(f"log_format {self.log_format!r} is not text or json")
+            fail("log_format", f"{self.log_format!r} is not text or json")
 
     def token(self) -> str:
         """The Discord bot token: the variable, else the file; "" when neither is set."""
@@ -99,7 +103,8 @@ class Settings:
                 return Path(self.discord_token_file).read_text(encoding="utf-8").strip()
             except OSError as e:
                 raise SettingsError(
-                    f"cannot read the token file {self.discord_token_file}: {e.strerror}"
+                    f"cannot read the token file {self.discord_token_file}: {e.strerror}",
+                    field="discord_token_file",
                 ) from None
         return ""
 
@@ -214,15 +219,18 @@ class _Gathered:
         try:
             return Settings(**self.values)
         except SettingsError as e:
-            name = str(e).split(" ", 1)[0]  # every check's message starts with the field's name
-            where = {
-                "file": f"in {self.file}",
-                "env": f"by {PREFIX}{name.upper()}",
-                "override": "on the command line",
-            }.get(self.source(name))
+            where = (
+                None
+                if e.field is None
+                else {
+                    "file": f"in {self.file}",
+                    "env": f"by {PREFIX}{e.field.upper()}",
+                    "override": "on the command line",
+                }.get(self.source(e.field))
+            )
             if where is None:
                 raise
-            raise SettingsError(f"{e} (set {where})") from None
+            raise SettingsError(f"{e} (set {where})", field=e.field) from None
 
 
 def _gather(
@@ -271,7 +279,14 @@ def _from_toml(file: Path, name: str, kind: type, value: object) -> object:
         return float(value)
     if type(value) is kind:  # not isinstance: TOML's true must not pass for the integer 1
         return value
-    raise SettingsError(f"{file}: {name} must be {_TOML_KINDS[kind]}, not {value!r}")
+    raise SettingsError(f"{file}: {name} must be {_TOML_KINDS[kind]}, not {value!r}", field=name)
+
+
+def _check_kind(name: str, kind: type, value: object) -> None:
+    """The value is of the field's type (an integer passes for a number; true is no integer)."""
+    if type(value) is kind or (kind is float and type(value) is int):
+        return
+    raise SettingsError(f"{name} must be {_TOML_KINDS[kind]}, not {value!r}", field=name)
 
 
 def _did_you_mean(key: str, names: Mapping[str, object]) -> str:
@@ -286,8 +301,9 @@ def _parse(name: str, kind: type, raw: str) -> object:
             return True
         if text.lower() in ("0", "false", "no", "off"):
             return False
-        raise SettingsError(f"{PREFIX}{name.upper()}={raw!r} is not true or false")
+        raise SettingsError(f"{PREFIX}{name.upper()}={raw!r} is not true or false", field=name)
     try:
         return kind(text)
     except ValueError:
-        raise SettingsError(f"{PREFIX}{name.upper()}={raw!r} is not a {kind.__name__}") from None
+        message = f"{PREFIX}{name.upper()}={raw!r} is not a {kind.__name__}"
+        raise SettingsError(message, field=name) from None

@@ -106,6 +106,40 @@ def test_environment_errors_and_unknown_overrides_are_settings_errors():
         Settings.load({}, queue_mux=3)
 
 
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"queue_max": "5"}, r"^queue_max must be an integer, not '5'$"),
+        ({"batching": 1}, r"^batching must be true or false, not 1$"),
+        ({"health_port": True}, r"^health_port must be an integer, not True$"),
+        ({"job_timeout_s": "60"}, r"^job_timeout_s must be a number, not '60'$"),
+        ({"db_path": None}, r"^db_path must be a string, not None$"),
+    ],
+)
+def test_a_wrong_type_names_the_field_and_the_type_it_wants(overrides, message):
+    with pytest.raises(SettingsError, match=message) as e:
+        Settings(**overrides)
+    assert e.value.field == next(iter(overrides))
+    with pytest.raises(SettingsError, match=r"\(set on the command line\)$"):
+        Settings.load({}, **overrides)
+    assert Settings(job_timeout_s=60).job_timeout_s == 60  # an integer is a number
+
+
+def test_settings_errors_carry_their_field():
+    """Callers read the field from the error, never from its message."""
+    cases = [
+        (lambda: Settings.load({"CPPN_BATCH_MAX": "0"}), "batch_max"),
+        (lambda: Settings.load({"CPPN_BATCHING": "maybe"}), "batching"),
+        (lambda: Settings(log_format="xml"), "log_format"),
+        (lambda: Settings(discord_token_file="/nonexistent/token").token(), "discord_token_file"),
+        (lambda: Settings.load({}, queue_mux=3), None),  # no such field
+    ]
+    for make, field_name in cases:
+        with pytest.raises(SettingsError) as e:
+            make()
+        assert e.value.field == field_name, str(e.value)
+
+
 def test_described_values_mask_the_token_and_url_passwords():
     env = {"CPPN_DISCORD_TOKEN": TOKEN, "CPPN_REDIS_URL": "redis://:hunter2%40x@redis:6379/0"}
     rows = {row.name: row for row in effective(env)[1]}
