@@ -76,14 +76,16 @@ async def test_a_request_is_deferred_shows_progress_then_the_painting(rig):
     rig.gate.close()
     it = FakeInteraction(user=7, log=rig.log)
     task = asyncio.create_task(rig.painter.paint(it, job(3)))
-    await asyncio.to_thread(rig.gate.entered.wait, 10)
-    await asyncio.sleep(0.2)  # a few progress ticks while the render waits at the gate
+    await until(rig.gate.entered.is_set)
+
+    def progress() -> list[str]:
+        return [e[1]["content"] or "" for e in rig.log if e[0] == "edit" and "content" in e[1]]
+
+    await until(lambda: any("Painting" in p for p in progress()))  # shown while at the gate
     rig.gate.open()
     await asyncio.wait_for(task, 30)
     kinds = rig.log.kinds()
     assert kinds[0] == "defer" and rig.log[0][1]["thinking"]
-    progress = [e[1]["content"] for e in rig.log if e[0] == "edit" and "content" in e[1]]
-    assert any("Painting" in (p or "") for p in progress)
     final = rig.log.last("edit")[1]
     assert final["attachments"][0].filename.endswith(".png")
     assert final["allowed_mentions"].to_dict() == {"parse": []}
@@ -110,7 +112,7 @@ async def test_cooldown_and_caps_refuse_before_anything_is_deferred(rig):
     rig.gate.close()
     others = [FakeInteraction(user=u, log=Log()) for u in (1, 2, 3)]
     tasks = [asyncio.create_task(rig.painter.paint(i, job(10 + n))) for n, i in enumerate(others)]
-    await asyncio.sleep(0.2)
+    await until(lambda: rig.queue.pending() == 3)  # queue_max: the queue is full now
     full = FakeInteraction(user=4, log=Log())
     with pytest.raises(UserError, match="queue is full"):
         await rig.painter.paint(full, job(20))
@@ -228,12 +230,12 @@ async def test_shutting_down_refuses_new_work_and_keeps_queued_work(rig):
     await asyncio.to_thread(rig.gate.entered.wait, 10)
     waiting = FakeInteraction(user=22, log=Log())
     second = asyncio.create_task(rig.painter.paint(waiting, job(31, width=9)))
-    await asyncio.sleep(0.2)
+    await until(lambda: rig.queue.pending() == 2)  # accepted, waiting behind the gate
     rig.painter.closing = True
     with pytest.raises(UserError, match="restarting"):
         await rig.painter.paint(FakeInteraction(user=23), job(32))
     closing = asyncio.create_task(rig.queue.close())
-    await asyncio.sleep(0.1)
+    await until(lambda: rig.queue.pending() == 1)  # the waiting one is kept for the next start
     rig.gate.open()
     await closing
     await asyncio.gather(running, second)
@@ -363,10 +365,10 @@ def test_progress_text_is_coarse_so_messages_are_edited_rarely():
 
 
 async def test_progress_edits_slow_down_as_the_queue_grows(rig):
-    assert rig.painter._edit_every() == rig.painter.progress_s
+    assert rig.painter._edit_every() == 0.05  # the rig's progress_s while the queue is empty
     rig.gate.close()
     jobs = [await rig.queue.submit(PaintJob(tiny(40 + n)), Owner(60 + n)) for n in range(3)]
-    assert rig.painter._edit_every() == max(rig.painter.progress_s, 3 / 10)
+    assert rig.painter._edit_every() == pytest.approx(0.3)  # 3 jobs sharing ~10 edits/s
     rig.gate.open()
     await asyncio.gather(*(j.outcome() for j in jobs))
 
