@@ -11,13 +11,18 @@ from bot.compose import Caption, Compositor
 from bot.compose.contrast import contrast_ratio, relative_luminance
 from bot.compose.draw import apply_scrim
 from bot.compose.encode import encode
-from bot.compose.text import balanced_lines, clean_custom_text, typographic, words
+from bot.compose.text import balanced_lines, clean_custom_text, graphemes, typographic, words
 from bot.errors import UserError
 
 LONG = ("The soul that has learned to wait is never idle, for it keeps the door of the hour open "
         "and listens for the step of what is coming.")  # fmt: skip
 SHORT = "Know thyself, then forgive it."
 CJK = "我的神经网络长大后想成为一名画家。A painter, it says."
+# One token each, wider than any line at any size: only a break inside the token can fit them.
+URL = ("https://example.org/gallery/2024/09/17/" + "cppn-painting-of-the-day-" * 6
+       + "index.html?seed=20240917&layers=12&width=24")  # fmt: skip
+THAI = ("ปัญญาประดิษฐ์ของฉันอยากเป็นจิตรกรเมื่อโตขึ้นมันบอกว่าภาพทุกภาพเริ่มต้นจากความเงียบ"
+        "และสีทุกสีเกิดจากคำถามที่ยังไม่มีใครตอบได้ภาษาไทยเขียนติดกันโดยไม่เว้นวรรคระหว่างคำ")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +56,21 @@ def test_text_contrast_is_wcag_aa_on_50_random_paintings(compositor, renderer):
     assert min(worst) >= 4.5, sorted(worst)[:5]
 
 
-@pytest.mark.parametrize("size", [(256, 256), (256, 640), (640, 360), (1080, 1920), (3840, 2160)])
-@pytest.mark.parametrize("text", [LONG + " " + LONG[:60] + ".", SHORT, CJK])
+UNBROKEN_SIZES = [(256, 256), (1024, 1024), (180, 720)]
+
+
+def _clipping_cases() -> list:
+    """Every size with the ordinary quotes; the unbroken ones (one token that no line can hold)
+    square, large and in a narrow portrait."""
+    ordinary = {"long": LONG + " " + LONG[:60] + ".", "short": SHORT, "cjk": CJK}
+    sizes = [(256, 256), (256, 640), (640, 360), (1080, 1920), (3840, 2160)]
+    unbroken = {"w280": "W" * 280, "url": URL, "thai": THAI}
+    pairs = [(s, k, t) for s in sizes for k, t in ordinary.items()]
+    pairs += [(s, k, t) for s in UNBROKEN_SIZES for k, t in unbroken.items()]
+    return [pytest.param(s, t, id=f"{k}-{s[0]}x{s[1]}") for s, k, t in pairs]
+
+
+@pytest.mark.parametrize(("size", "text"), _clipping_cases())
 @pytest.mark.parametrize("placement", ["top", "bottom", "centre"])
 def test_nothing_is_clipped(compositor, size, text, placement):
     w, h = size
@@ -85,6 +103,46 @@ def test_lines_are_balanced_without_an_orphan():
     assert all(len(line.split()) > 1 for line in lines)
     greedy_last = "open and listens for the step of what is coming."
     assert lines[-1] != greedy_last.split()[-1]
+
+
+def test_graphemes_keep_marks_conjuncts_emoji_and_flags():
+    assert graphemes("e\u0301a\u0308\u0323b") == ["e\u0301", "a\u0308\u0323", "b"]
+    assert graphemes("क्षत्रिय") == ["क्ष", "त्रि", "य"]  # conjuncts stay whole (virama + consonant)
+    assert graphemes("👨\u200d👩\u200d👧👍🏽") == ["👨\u200d👩\u200d👧", "👍🏽"]
+    assert graphemes("🇯🇵🇫🇷🇩") == ["🇯🇵", "🇫🇷", "🇩"]
+    assert graphemes("ก็ที่ทำ") == ["ก็", "ที่", "ทำ"]  # Thai marks and SARA AM
+    assert graphemes("\u1100\u1161\u11a8가") == ["\u1100\u1161\u11a8", "가"]
+
+
+@pytest.mark.parametrize("text", ["W" * 280, URL, THAI, "e\u0301" * 90, "क्षत्रिय" * 20])
+def test_a_token_wider_than_the_line_is_cut_between_graphemes(text):
+    measure = lambda t: 7.0 * len(t)  # noqa: E731
+    assert balanced_lines(words(text), measure, 150) == [text]  # whole unless asked
+    lines = balanced_lines(words(text), measure, 150, split=True)
+    assert len(lines) > 1 and "".join(lines) == text
+    assert all(measure(line) <= 150 for line in lines)
+    clusters = graphemes(text)
+    edges = {sum(map(len, clusters[:i])) for i in range(len(clusters) + 1)}
+    cuts = [sum(map(len, lines[:i])) for i in range(1, len(lines))]
+    assert all(c in edges for c in cuts), "a line break fell inside a grapheme"
+    for a, b in zip(lines, lines[1:], strict=False):  # Thai: no leading vowel left at a line end
+        assert a[-1] not in "เแโใไ" and b[0] not in "ะาๅๆ"
+
+
+def test_a_long_url_breaks_after_its_slashes_and_hyphens(compositor):
+    img = Image.fromarray(_flat(1024, 1024))
+    lines = ["".join(r.text for r in line.runs) for line in compositor.plan(
+        img, Caption(URL), "centre").layout.lines]  # fmt: skip
+    assert len(lines) > 2 and "".join(lines) == f"“{URL}”"
+    assert all(line[-1] in "/-?&=." for line in lines[:-1]), lines
+
+
+def test_ordinary_words_are_never_cut_for_a_larger_size(compositor):
+    text = "Supercalifragilisticexpialidocious, said the painter, is a colour."
+    for size in [(256, 256), (180, 720), (1024, 1024)]:
+        plan = compositor.plan(Image.fromarray(_flat(*size)), Caption(text), "centre")
+        set_words = " ".join("".join(r.text for r in ln.runs) for ln in plan.layout.lines).split()
+        assert set_words == f"“{text}”".split(), (size, set_words)
 
 
 def test_cjk_text_falls_back_to_a_cjk_font_and_latin_stays_in_garamond(compositor):

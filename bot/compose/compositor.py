@@ -60,7 +60,8 @@ class Compositor:
         who = (caption.attribution or "").lstrip("—–- ").strip()
         signed = f"— {typographic(who)}" if who else None
         block = fit_block(quote, signed, self.quote_chain, self.signature_chain,
-                          w - 2 * (margin + stroke), 0.42 * h, cap)  # fmt: skip
+                          w - 2 * (margin + stroke), 0.42 * h, cap,
+                          h - 2 * (margin + stroke))  # fmt: skip
         stroke = max(1, round(block.lines[0][1] / 40))
         layout = place(block, art, placement, margin, stroke)
         x0, y0, x1, y1 = layout.box

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,45 +47,85 @@ class _Block:
         return sum(self.line_height) + self.ascent + self.descent - self.line_height[-1]
 
 
-def _metrics(chain: FontChain, size: int) -> tuple[int, int]:
-    """Largest ascent and descent over the chain's faces at a size."""
-    pairs = [chain.font(f, size).getmetrics() for f in chain.faces]
+def _metrics(chain: FontChain, rows: list[list[Run]], size: int) -> tuple[int, int]:
+    """Largest ascent and descent at a size over the chain's main face and the faces these rows
+    use (a Thai line needs room for stacked marks; a Latin one need not reserve it)."""
+    faces = {chain.faces[0]} | {r.face for runs in rows for r in runs}
+    pairs = [chain.font(f, size).getmetrics() for f in faces]
     return max(a for a, _ in pairs), max(d for _, d in pairs)
 
 
 def _fit(quote: str, attribution: str | None, quote_chain: FontChain, sig_chain: FontChain,
-         size: int, max_w: float) -> _Block:  # fmt: skip
+         size: int, max_w: float, split: bool = False) -> _Block:  # fmt: skip
     line_w = min(max_w, size * 22.0)  # about 50 characters a line, a comfortable measure
     rows: list[tuple[list[Run], int, float]] = []
     heights: list[int] = []
-    for text in balanced_lines(words(quote), lambda t: quote_chain.measure(t, size), line_w):
+    measure = lambda t: quote_chain.measure(t, size)  # noqa: E731
+    for text in balanced_lines(words(quote), measure, line_w, split):
         rows.append((quote_chain.runs(text), size, quote_chain.measure(text, size)))
         heights.append(round(size * 1.2))
     if attribution:
-        small = max(MIN_SIZE, round(size * 0.62))
+        small = max(min(MIN_SIZE, size), round(size * 0.62))
         heights[-1] = round(size * 1.2 + small * 0.5)  # a little air before the signature
         measure = lambda t: sig_chain.measure(t, small)  # noqa: E731
-        for text in balanced_lines(words(attribution), measure, max_w):
+        for text in balanced_lines(words(attribution), measure, max_w, split):
             rows.append((sig_chain.runs(text), small, sig_chain.measure(text, small)))
             heights.append(round(small * 1.25))
-    ascent, _ = _metrics(quote_chain, size)
-    _, descent = _metrics(sig_chain if attribution else quote_chain, rows[-1][1])
+    ascent, _ = _metrics(quote_chain, [rows[0][0]], size)
+    _, descent = _metrics(sig_chain if attribution else quote_chain, [rows[-1][0]], rows[-1][1])
     return _Block(rows, heights, ascent, descent, max(w for _, _, w in rows))
 
 
-def fit_block(quote: str, attribution: str | None, quote_chain: FontChain, sig_chain: FontChain,
-              box_w: float, box_h: float, cap: int) -> _Block:  # fmt: skip
-    """The largest size (<= cap) whose balanced lines fit the box; binary search."""
-    lo, hi = MIN_SIZE, max(MIN_SIZE, cap)
-    best = _fit(quote, attribution, quote_chain, sig_chain, lo, box_w)
+def _largest(fit: Callable[[int], _Block], lo: int, hi: int, box_w: float,
+             box_h: float) -> _Block | None:  # fmt: skip
+    """The block at the largest size in [lo, hi] that fits the box (binary search), or None."""
+    best = None
     while lo <= hi:
         mid = (lo + hi) // 2
-        block = _fit(quote, attribution, quote_chain, sig_chain, mid, box_w)
+        block = fit(mid)
         if block.width <= box_w and block.height <= box_h:
             best, lo = block, mid + 1
         else:
             hi = mid - 1
     return best
+
+
+def fit_block(quote: str, attribution: str | None, quote_chain: FontChain, sig_chain: FontChain,
+              box_w: float, box_h: float, cap: int,
+              max_h: float | None = None) -> _Block:  # fmt: skip
+    """The largest size (<= cap) whose balanced lines fit the box; never wider than box_w.
+
+    Words stay whole while that leaves the type at least half the cap; a token that would not
+    (a long URL, 280 W's, Thai written without spaces) is cut between graphemes instead. When
+    nothing fits the box even at MIN_SIZE, the block may grow to max_h and then the type shrink
+    below MIN_SIZE: tiny type rather than ink off the picture.
+    """
+    cap = max(MIN_SIZE, cap)
+
+    def fit(split: bool) -> Callable[[int], _Block]:
+        return lambda s: _fit(quote, attribution, quote_chain, sig_chain, s, box_w, split)
+
+    whole = _largest(fit(False), MIN_SIZE, cap, box_w, box_h)
+    if whole is not None and (
+        _size(whole) * 2 >= cap or not _overlong(quote, quote_chain, cap, min(box_w, cap * 22.0))
+    ):
+        return whole
+    lo = MIN_SIZE if whole is None else _size(whole) + 1
+    cut = _largest(fit(True), lo, cap, box_w, box_h)
+    if cut is not None or whole is not None:
+        return cut or whole
+    tall = max(box_h, max_h or box_h)
+    return _largest(fit(True), 1, MIN_SIZE, box_w, tall) or fit(True)(1)
+
+
+def _overlong(text: str, chain: FontChain, size: int, line_w: float) -> bool:
+    """Whether a word is wider than the line at this size. When none is at the cap, none is at
+    any smaller size either: a word narrows in proportion to the size, the line at most so."""
+    return any(chain.measure(w.text, size) > line_w for w in words(text))
+
+
+def _size(block: _Block) -> int:
+    return block.lines[0][1]
 
 
 def _box_mean(a: np.ndarray, r: int) -> np.ndarray:
