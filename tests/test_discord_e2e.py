@@ -12,10 +12,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fake_discord import FakeDiscord
+from waiting import until
 
 from bot.art.code import format_code, parse_code
 from bot.art.render import Renderer
 from bot.compose import Compositor
+from bot.discordbot.daily import DailyPoster
 from bot.discordbot.options import daily_recipe
 from bot.discordbot.runner import serve
 from bot.discordbot.schedule import SETTING_KEY, DailyConfig
@@ -34,6 +36,20 @@ async def fake(monkeypatch):
     server.patch(monkeypatch)
     yield server
     await server.close()
+
+
+@pytest.fixture
+def posters(monkeypatch) -> list[DailyPoster]:
+    """Every DailyPoster the bot builds, in order: the test waits on its checks (ticked())."""
+    made: list[DailyPoster] = []
+    init = DailyPoster.__init__
+
+    def recording(self, *args, **kwargs) -> None:
+        init(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(DailyPoster, "__init__", recording)
+    return made
 
 
 @pytest.fixture(scope="module")
@@ -76,16 +92,20 @@ async def _paint(fake: FakeDiscord, payload: dict):
     return await fake.wait_for(lambda _: _result_of(fake, token), timeout=90)
 
 
-async def _settle(fake: FakeDiscord, seconds: float = 1.0) -> None:
-    await asyncio.wait_for(fake.identified.wait(), 30)
-    await asyncio.sleep(seconds)
+async def _ready(posters: list[DailyPoster], run: int) -> DailyPoster:
+    """Wait until this run's bot is ready: its daily loop, which starts once the client is
+    ready, has finished its first check. That run's poster."""
+    await until(lambda: len(posters) >= run, timeout=30)
+    poster = posters[run - 1]
+    await asyncio.wait_for(poster.ticked(1), 90)
+    return poster
 
 
 def _daily_posts(fake: FakeDiscord) -> list[dict]:
     return [m for m in fake.channel_posts() if "Piece of the day" in m["content"]]
 
 
-async def test_paint_replay_button_daily_and_restart(fake, pipeline, tmp_path):
+async def test_paint_replay_button_daily_and_restart(fake, pipeline, posters, tmp_path):
     db = tmp_path / "bot.db"
     now = datetime.now(UTC)
     # A daily slot one hour ago, configured two days ago: owed, within the catch-up window.
@@ -102,7 +122,7 @@ async def test_paint_replay_button_daily_and_restart(fake, pipeline, tmp_path):
 
     bot = Bot(settings, pipeline)
     try:
-        await _settle(fake, 0.3)
+        await _ready(posters, 1)
         # --- /paint layers:16 -------------------------------------------------------------
         paint = fake.slash("paint", USER, layers=16)
         result = await _paint(fake, paint)
@@ -140,7 +160,7 @@ async def test_paint_replay_button_daily_and_restart(fake, pipeline, tmp_path):
         assert fake.served_429 == 1
         posts = _daily_posts(fake)
         assert len(posts) == 1
-        day = now.date() if cfg.latest_slot(now)[0] == now.date() else cfg.latest_slot(now)[0]
+        day = (now - timedelta(hours=1)).date()  # the slot's date in UTC, the server's zone
         assert format_code(daily_recipe(day)) in posts[0]["embeds"][0]["description"]
         assert posts[0]["nonce"]
         sent = [r for r in fake.find("POST", f"/channels/{fake.channel_id}/messages")]
@@ -152,7 +172,9 @@ async def test_paint_replay_button_daily_and_restart(fake, pipeline, tmp_path):
     fake.identified.clear()
     bot = Bot(settings, pipeline)
     try:
-        await _settle(fake, 1.5)  # several daily-loop ticks
+        poster = await _ready(posters, 2)
+        # Three more checks, each run to its end, saw the owed slot: none of them posted it again.
+        await asyncio.wait_for(poster.ticked(poster.ticks + 3), 30)
         assert fake.identifies == 2
         assert len(_daily_posts(fake)) == 1
         assert len(fake.find("PUT", "/commands")) == 1  # unchanged commands: not synced again

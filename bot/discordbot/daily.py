@@ -51,6 +51,8 @@ class DailyPoster:
         self._busy: set[tuple[int, date]] = set()
         self._retry_at: dict[tuple[int, date], datetime] = {}
         self._logged_missed: set[tuple[int, date]] = set()
+        self.ticks = 0  # checks finished, failed ones included (tests wait on it: ticked())
+        self._ticked = asyncio.Condition()
 
     async def configs(self) -> dict[int, DailyConfig]:
         out = {}
@@ -63,6 +65,27 @@ class DailyPoster:
 
     async def tick(self) -> None:
         """Post every slot that is due. One guild's failure never stops the others."""
+        try:
+            await self._tick()
+        except Exception:
+            await self._count_tick()
+            raise
+        await self._count_tick()
+
+    async def ticked(self, n: int) -> int:
+        """Wait until `n` checks have finished, every post they started included (a cancelled
+        one does not count): after it, a post those checks did not make was not made.
+        Returns the number of checks finished so far."""
+        async with self._ticked:
+            await self._ticked.wait_for(lambda: self.ticks >= n)
+            return self.ticks
+
+    async def _count_tick(self) -> None:
+        async with self._ticked:
+            self.ticks += 1
+            self._ticked.notify_all()
+
+    async def _tick(self) -> None:
         now = self.clock()
         work = []
         for guild, cfg in (await self.configs()).items():
