@@ -65,6 +65,7 @@ class FakeDiscord:
         self.served_429 = 0
         self.refuse_token = False  # answer the login with 401, as for a reset token
         self.identified = asyncio.Event()
+        self._answered = asyncio.Condition()  # notified after each REST request is answered
         self.identifies = 0
         self._sockets: list[web.WebSocketResponse] = []
         self._seq = 0
@@ -102,16 +103,24 @@ class FakeDiscord:
         return [r for r in self.requests if r.method == method and contains in r.path]
 
     async def wait_for(self, predicate, timeout: float = 60.0):
-        """Poll the recorded requests until predicate(requests) is truthy; return its value."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        """Wait until predicate(requests) is truthy; return its value. It is asked again each
+        time a REST request has been answered (what it looks at, requests and messages, changes
+        only then), so nothing is missed between two looks and no time is spent polling."""
+        value = None
+
+        def met() -> bool:
+            nonlocal value
             value = predicate(self.requests)
-            if value:
-                return value
-            await asyncio.sleep(0.05)
-        raise AssertionError(
-            f"timed out waiting; saw {[(r.method, r.path) for r in self.requests]}"
-        )
+            return bool(value)
+
+        try:
+            async with asyncio.timeout(timeout), self._answered:
+                await self._answered.wait_for(met)
+        except TimeoutError:
+            raise AssertionError(
+                f"timed out waiting; saw {[(r.method, r.path) for r in self.requests]}"
+            ) from None
+        return value
 
     def channel_posts(self, channel: int | None = None) -> list[dict]:
         cid = channel or self.channel_id
@@ -277,6 +286,13 @@ class FakeDiscord:
 
     # --- REST ---------------------------------------------------------------------------------
     async def _rest(self, request: web.Request) -> web.StreamResponse:
+        try:
+            return await self._record(request)
+        finally:
+            async with self._answered:
+                self._answered.notify_all()
+
+    async def _record(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["tail"]
         body, files = await _read_body(request)
         rec = Recorded(request.method, path, body, files)

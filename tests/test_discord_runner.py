@@ -17,6 +17,7 @@ import aiohttp
 import pytest
 from fake_discord import FakeDiscord
 from test_jobs_support import free_port
+from waiting import until
 
 from bot.cli import main
 from bot.discordbot.runner import FREE_LOGINS_PER_DAY, MAX_LOGIN_WAIT_S, login_delay
@@ -69,17 +70,23 @@ class BotProcess:
             return r.status, await r.text()
 
     async def healthy(self, timeout: float = 90) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.proc.returncode is None, self.text()
+        """Wait until /healthz answers 200 (the process must stay up meanwhile); its body."""
+        body = ""
+
+        async def up() -> bool:
+            nonlocal body
+            assert self.proc.returncode is None, f"exited:\n{self.text()}"
             try:
                 status, body = await self.get("/healthz")
-                if status == 200:
-                    return body
             except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.2)
-        raise AssertionError(f"never healthy:\n{self.text()}")
+                return False
+            return status == 200
+
+        try:
+            await until(up, timeout, every=0.1)
+        except AssertionError as e:
+            raise AssertionError(f"never healthy ({e}):\n{self.text()}") from None
+        return body
 
     async def wait(self, timeout: float = 90) -> int:
         code = await asyncio.wait_for(self.proc.wait(), timeout)
@@ -115,9 +122,12 @@ async def test_run_serves_health_and_shuts_down_gracefully(fake, tmp_path):
     ), timeout=60)  # fmt: skip
     waiting = fake.slash("paint", USER_B, layers=4, width=24)  # another shape: not in that batch
     await fake.dispatch("INTERACTION_CREATE", waiting)
-    await fake.wait_for(lambda _: fake.find("POST", f"/interactions/{waiting['id']}/"))
-    await asyncio.sleep(0.3)
-    assert not _files_for(fake, running["token"])  # still painting when the signal comes
+    await fake.wait_for(lambda _: any(
+        "in the queue" in ((r.json or {}).get("content") or "")
+        for r in fake.find("PATCH", f"/{waiting['token']}/messages/@original")
+    ), timeout=60)  # fmt: skip
+    # Accepted and queued behind the first, which must still be painting when the signal comes.
+    assert not _files_for(fake, running["token"])
     bot.proc.send_signal(signal.SIGTERM)
     assert await bot.wait() == 0, bot.text()
     log = bot.text()
