@@ -56,6 +56,8 @@ def test_text_contrast_is_wcag_aa_on_50_random_paintings(compositor, renderer):
     assert min(worst) >= 4.5, sorted(worst)[:5]
 
 
+# Devanagari, Thai and emoji, in faces taller and deeper than Garamond.
+SCRIPTS = "क्षत्रिय की कविता 🎨 สวัสดีครับ ภาพนี้สวย 👨\u200d👩\u200d👧 — नमस्ते, दुनिया! ❤️"
 UNBROKEN_SIZES = [(256, 256), (1024, 1024), (180, 720)]
 
 
@@ -67,6 +69,7 @@ def _clipping_cases() -> list:
     unbroken = {"w280": "W" * 280, "url": URL, "thai": THAI}
     pairs = [(s, k, t) for s in sizes for k, t in ordinary.items()]
     pairs += [(s, k, t) for s in UNBROKEN_SIZES for k, t in unbroken.items()]
+    pairs += [(s, "scripts", SCRIPTS) for s in UNBROKEN_SIZES]
     return [pytest.param(s, t, id=f"{k}-{s[0]}x{s[1]}") for s, k, t in pairs]
 
 
