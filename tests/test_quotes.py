@@ -42,13 +42,24 @@ def test_the_v1_bundle_lives_in_quotes_v1(gen: QuoteGenerator) -> None:
     assert gen.generate(7).text == "What he who does not be a man?"
 
 
+# Run in a fresh process: the quote of a seed, the fallback's quotes (the language model never
+# asked) and the invented sages' names.
+_QUOTES_IN_A_PROCESS = (
+    "import torch; torch.set_num_threads(1)\n"
+    "from bot.quotes import QuoteGenerator\n"
+    "from bot.quotes.names import philosopher_name\n"
+    "q = QuoteGenerator.load().generate(4242)\n"
+    "print(repr((q.text, q.attribution, q.engine, q.model_id, q.tries)))\n"
+    "forced = QuoteGenerator.load(max_tries=0)\n"
+    "print(repr([forced.generate(seed).text for seed in range(8)]))\n"
+    "print(repr([philosopher_name(seed) for seed in (0, 7, 2**63)]))\n"
+)
+
+
 def test_same_seed_same_quote_across_processes(gen: QuoteGenerator) -> None:
-    code = (
-        "import torch; torch.set_num_threads(1)\n"
-        "from bot.quotes import QuoteGenerator\n"
-        "q = QuoteGenerator.load().generate(4242)\n"
-        "print(repr((q.text, q.attribution, q.engine, q.model_id, q.tries)))\n"
-    )
+    """Two fresh processes (nothing cached, nothing shared) agree with each other and with this
+    one: on the quote, on the fallback's quotes, on the sages' names."""
+    code = _QUOTES_IN_A_PROCESS
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     runs = [
         subprocess.run(
@@ -62,7 +73,16 @@ def test_same_seed_same_quote_across_processes(gen: QuoteGenerator) -> None:
         for _ in range(2)
     ]
     q = gen.generate(4242)
-    assert runs[0] == runs[1] == repr((q.text, q.attribution, q.engine, q.model_id, q.tries)) + "\n"
+    forced = QuoteGenerator.load(max_tries=0)
+    here = "".join(
+        repr(x) + "\n"
+        for x in (
+            (q.text, q.attribution, q.engine, q.model_id, q.tries),
+            [forced.generate(seed).text for seed in range(8)],
+            [philosopher_name(seed) for seed in (0, 7, 2**63)],
+        )
+    )
+    assert runs[0] == runs[1] == here
 
 
 def test_different_seeds_differ_and_pass_filters(gen: QuoteGenerator) -> None:
@@ -165,7 +185,7 @@ def test_fallback_engages_and_satisfies_the_filters() -> None:
     for q in quotes:
         assert q.engine == "markov"
         assert forced.rejection(q.text) is None
-    assert [q.text for q in quotes] == [forced.generate(seed).text for seed in range(8)]
+    assert len({q.text for q in quotes}) > 1  # a fallback, not one canned line
 
 
 def test_fallback_source_holds_no_corpus_copy(gen: QuoteGenerator, paragraphs: list[str]) -> None:
@@ -179,8 +199,7 @@ def test_fallback_source_holds_no_corpus_copy(gen: QuoteGenerator, paragraphs: l
 
 
 def test_attributions(gen: QuoteGenerator) -> None:
-    assert philosopher_name(7) == philosopher_name(7)
-    assert len({philosopher_name(s) for s in range(50)}) > 40
+    assert len({philosopher_name(s) for s in range(50)}) > 40  # the same name: across processes
     assert gen.generate(3, attribution="signature").attribution == signature()
     assert gen.generate(3).attribution == philosopher_name(3)
     with pytest.raises(ValueError):
