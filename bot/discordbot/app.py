@@ -1,7 +1,8 @@
 """The discord.py bot: minimal intents, cogs, persistent buttons, the error handler.
 
-Everything it uses comes in through the constructor (the queue, the store, the painter, the
-daily poster), as in discord.py's advanced_startup example; `bot.discordbot.runner` builds them.
+Everything it uses comes in through the constructor (the queue, the store, and factories for the
+painter and the daily poster, which post through this client), as in discord.py's advanced_startup
+example; `bot.discordbot.runner` builds them.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import asyncio
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import discord
@@ -32,6 +34,9 @@ from bot.store import Store
 
 log = logging.getLogger(__name__)
 SYNCED_KEY = "commands-synced"  # guild_settings row (guild 0: the bot) holding the last sync's hash
+REMOVED = "this command was removed; it will disappear from your list shortly"
+CHANGED = "this command has changed; your list will update shortly, then try again"
+RESYNC_EVERY_S = 600.0  # a stale command re-registers the commands at most this often
 
 # Scopes and permissions the invite link asks for: post pictures with embeds, read back the
 # channel's recent messages (to find a daily post cut short by a crash), use slash commands.
@@ -89,12 +94,16 @@ class ChannelPublisher:
 
 
 class ArtBot(commands.Bot):
+    """The client. The painter and the daily poster post through it, so they are made by the
+    factories given, from the bot itself, once it exists (no attribute is set from outside)."""
+
     def __init__(
         self,
         settings: Settings,
         queue: RenderQueue,
         store: Store,
-        painter: Painter,
+        make_painter: Callable[[discord.Client], Painter],
+        make_poster: Callable[[discord.Client], DailyPoster],
         **options,
     ) -> None:
         # This bot never joins voice: discord.py's warnings about voice libraries are noise.
@@ -106,12 +115,12 @@ class ArtBot(commands.Bot):
             help_command=None,
             **options,
         )
-        self.settings, self.queue, self.store, self.painter = settings, queue, store, painter
-        painter.client = self
-        self.poster = DailyPoster(
-            store, queue, ChannelPublisher(self), settings.daily_catchup_h * 3600
-        )
+        self.settings, self.queue, self.store = settings, queue, store
+        self.painter: Painter = make_painter(self)
+        self.poster: DailyPoster = make_poster(self)
         self._daily_task: asyncio.Task | None = None
+        self._resync_task: asyncio.Task | None = None
+        self._resynced_at = -RESYNC_EVERY_S
         self.force_sync = False  # `cppn-bot run --resync`: sync even if nothing changed
         self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
 
@@ -125,7 +134,7 @@ class ArtBot(commands.Bot):
             await self._sync()
         self._daily_task = asyncio.create_task(self._daily_loop(), name="daily-post")
 
-    async def _sync(self) -> None:
+    async def _sync(self, force: bool = False) -> None:
         """Register the slash commands with Discord, only when they changed since the last
         sync this database remembers (Discord rate-limits command updates)."""
         guild = discord.Object(self.settings.discord_guild) if self.settings.discord_guild else None
@@ -136,12 +145,27 @@ class ArtBot(commands.Bot):
             json.dumps([self.application_id, guild and guild.id, payload], sort_keys=True).encode()
         ).hexdigest()
         key = f"{SYNCED_KEY}:{self.application_id}:{guild.id if guild else 'global'}"
-        if not self.force_sync and (await self.store.guild_settings(0)).get(key) == digest:
+        forced = force or self.force_sync
+        if not forced and (await self.store.guild_settings(0)).get(key) == digest:
             log.info("slash commands unchanged since the last sync; not syncing")
             return
         synced = await self.tree.sync(guild=guild)
         await self.store.set_guild_setting(0, key, digest)
         log.info("synced %d slash commands", len(synced))
+
+    def resync_soon(self) -> None:
+        """Re-register the commands in the background (at most every RESYNC_EVERY_S)."""
+        now = asyncio.get_running_loop().time()
+        if not self.settings.sync_commands or now - self._resynced_at < RESYNC_EVERY_S:
+            return
+        self._resynced_at = now
+        self._resync_task = asyncio.create_task(self._resync(), name="resync-commands")
+
+    async def _resync(self) -> None:
+        try:
+            await self._sync(force=True)
+        except discord.HTTPException as e:
+            log.warning("re-syncing the slash commands failed: %s", e)
 
     async def _daily_loop(self) -> None:
         await self.wait_until_ready()
@@ -156,7 +180,14 @@ class ArtBot(commands.Bot):
     ) -> None:
         """One clear ephemeral line for every user error; never a traceback in a channel."""
         cause = getattr(error, "original", error)
-        if isinstance(cause, UserError):
+        if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+            # Discord still lists a command this version removed or changed: say so, re-sync.
+            log.info("stale slash command %r; re-syncing", interaction.data and
+                     interaction.data.get("name"))  # fmt: skip
+            self.resync_soon()
+            removed = isinstance(error, app_commands.CommandNotFound)
+            text = messages.error_text(REMOVED if removed else CHANGED)
+        elif isinstance(cause, UserError):
             text = messages.error_text(str(cause))
         elif isinstance(error, app_commands.TransformerError):
             text = messages.error_text(f"{error.value!r} is not a valid {error.type.name}")
@@ -175,7 +206,8 @@ class ArtBot(commands.Bot):
         await send_ephemeral(interaction, text)
 
     async def close(self) -> None:
-        if self._daily_task is not None:
-            self._daily_task.cancel()
-            await asyncio.gather(self._daily_task, return_exceptions=True)
+        tasks = [t for t in (self._daily_task, self._resync_task) if t is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         await super().close()

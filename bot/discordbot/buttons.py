@@ -3,11 +3,14 @@ travels in the custom id, so a click works after a restart with nothing kept in 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.discordbot.options import BUTTON_ACTIONS
+
+if TYPE_CHECKING:
+    from bot.discordbot.painter import Painter
 
 CODE_CHARS = r"[0-9a-z.,\-]{3,80}"  # what a canonical replay code is made of
 
@@ -37,7 +40,7 @@ class PaintButton(
         return cls(match["action"], match["code"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await interaction.client.painter.on_button(interaction, self.action, self.code)  # type: ignore[attr-defined]
+        await _painter(interaction).on_button(interaction, self.action, self.code)
 
 
 class DeleteButton(
@@ -62,4 +65,11 @@ class DeleteButton(
         return cls(int(match["user"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await interaction.client.painter.on_delete(interaction, self.requester)  # type: ignore[attr-defined]
+        await _painter(interaction).on_delete(interaction, self.requester)
+
+
+def _painter(interaction: discord.Interaction) -> Painter:
+    # Imported here: the painter's messages carry these buttons, so painter imports this module.
+    from bot.discordbot.painter import Painter
+
+    return Painter.of(interaction)

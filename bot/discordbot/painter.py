@@ -42,6 +42,18 @@ LATER = (
 
 
 class Painter:
+    """Takes paint requests from interactions and buttons to the queue and posts the results.
+    The bot that serves the buttons holds it as `.painter`; `Painter.of(interaction)` finds it."""
+
+    @staticmethod
+    def of(interaction: discord.Interaction) -> Painter:
+        """The painter of the bot this interaction came to (buttons are built by discord.py from
+        a custom id alone, so this is how they reach it)."""
+        painter = getattr(interaction.client, "painter", None)
+        if not isinstance(painter, Painter):
+            raise TypeError(f"{type(interaction.client).__name__} has no Painter as .painter")
+        return painter
+
     def __init__(
         self,
         queue: RenderQueue,
@@ -49,10 +61,12 @@ class Painter:
         cooldown: Cooldown,
         progress_s: float = 3.0,
         clock: Callable[[], float] = time.time,
+        *,
+        client: discord.Client | None = None,
     ) -> None:
         self.queue, self.store, self.cooldown = queue, store, cooldown
         self.progress_s, self.clock = progress_s, clock
-        self.client: discord.Client | None = None  # set by the bot that owns this painter
+        self.client = client  # posts in channels what no interaction can deliver; None: nothing
         # Jobs a paint() call delivers itself (through the interaction, or in the channel when
         # that fails): on_done leaves them alone until paint() returns.
         self.watching: set[str] = set()
