@@ -87,21 +87,50 @@ class FakeInteraction:
 
 
 class FakeChannel:
-    def __init__(self, log: Log, channel: int, fail: bool = False) -> None:
+    """A channel: what is sent is logged, and kept (in `posted`) for history() to read back."""
+
+    def __init__(
+        self, log: Log, channel: int, fail: bool = False, posted: list | None = None, author=None
+    ) -> None:
         self.log, self.id, self.fail = log, channel, fail
+        self.posted = posted if posted is not None else []
+        self.author = author or SimpleNamespace(id=1)
 
     async def send(self, content=None, **kw):
         if self.fail:
             raise discord.HTTPException(SimpleNamespace(status=403, reason="Forbidden"), "no")
         self.log.append(("channel_send", {"channel": self.id, "content": content, **kw}))
-        return SimpleNamespace(id=next(_ids))
+        msg = SimpleNamespace(
+            id=next(_ids), author=self.author, content=content or "",
+            embeds=[kw["embed"]] if kw.get("embed") else [], interaction_metadata=None,
+        )  # fmt: skip
+        self.posted.append(msg)
+        return msg
+
+    async def history(self, *, limit: int = 100, after=None):
+        for msg in self.posted[-limit:]:
+            yield msg
 
 
 class FakeClient:
-    """What the painter needs of the bot: channels by id."""
+    """What the painter needs of the bot: its user, and channels by id (what was posted in
+    each is kept, so a restarted painter can find it)."""
 
     def __init__(self, log: Log | None = None) -> None:
         self.log = log if log is not None else Log()
+        self.user = SimpleNamespace(id=1)
+        self.posted: dict[int, list] = {}
 
     def get_partial_messageable(self, channel: int, *, guild_id: int | None = None):
-        return FakeChannel(self.log, channel)
+        posted = self.posted.setdefault(channel, [])
+        return FakeChannel(self.log, channel, posted=posted, author=self.user)
+
+    def response_message(self, channel: int, asker: int, code: str) -> SimpleNamespace:
+        """A result Discord shows as an interaction's response (its metadata names the asker)."""
+        msg = SimpleNamespace(
+            id=next(_ids), author=self.user, content="",
+            embeds=[discord.Embed(description=f"Replay code `{code}`")],
+            interaction_metadata=SimpleNamespace(user=SimpleNamespace(id=asker)),
+        )  # fmt: skip
+        self.posted.setdefault(channel, []).append(msg)
+        return msg

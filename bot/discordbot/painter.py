@@ -9,10 +9,12 @@ waiting for: jobs re-queued after a restart.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import math
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import discord
 
@@ -26,7 +28,7 @@ from bot.errors import BotError, QueueClosed, UserError
 from bot.jobs import Job, Owner, Priority, RenderQueue
 from bot.jobs.model import Done, JobRequest
 from bot.pipeline import PaintJob
-from bot.store import Store
+from bot.store import RenderRow, Store
 
 log = logging.getLogger(__name__)
 TOKEN_LIFE_S = 15 * 60  # an interaction token can edit its response for this long
@@ -34,6 +36,7 @@ TOKEN_MARGIN_S = 60  # hand over to the channel this long before the token dies
 ENVELOPE_BYTES = 64 * 1024  # room for the embed and multipart framing beside the file
 MAX_EDITS_PER_S = 10.0  # progress edits of all waiting requests together
 REDELIVER_WINDOW_S = 3600  # results finished but never posted are posted on start within this
+HISTORY_LOOKBACK = 100  # messages read back to find a result posted just before a crash
 RESTARTING = "the bot is restarting; try again in a minute"
 LATER = (
     "🔁 The bot is restarting. Your painting stays in the queue and will be posted in this "
@@ -232,7 +235,7 @@ class Painter:
                     outcome.finished, requester=owner.user,
                     content=f"<@{owner.user}>, here is the painting you asked for.",
                 )  # fmt: skip
-                msg = await r.send_to(channel)
+                msg = await r.send_to(channel, nonce=job_nonce(request.id))
                 await self._delivered(request.id, owner.channel, msg.id)
             else:
                 await channel.send(
@@ -255,6 +258,11 @@ class Painter:
         for row in await self.store.undelivered(self.clock() - REDELIVER_WINDOW_S):
             if row.priority != Priority.INTERACTIVE or row.channel is None:
                 continue
+            posted = await self._find_posted(row)
+            if posted is not None:  # it reached Discord; the process died before recording it
+                log.info("render %s was posted as message %s before a restart", row.id, posted)
+                await self.store.mark_delivered(row.id, row.channel, posted)
+                continue
             owner = Owner(row.owner, row.guild, row.channel)
             job = PaintJob(parse_code(row.code), row.custom_quote, row.byte_limit)
             try:
@@ -267,6 +275,33 @@ class Painter:
         if count:
             log.info("re-painting %d results that were finished but never posted", count)
         return count
+
+    async def _find_posted(self, row: RenderRow) -> int | None:
+        """The message that carries this render's result, if one is in its channel: the bot's,
+        since the request, with the code in its embed, for this person (the interaction's
+        response names them in its metadata; a channel post mentions them)."""
+        if self.client is None or row.channel is None:
+            return None
+        me = self.client.user
+        channel = self.client.get_partial_messageable(row.channel, guild_id=row.guild)
+        since = datetime.fromtimestamp(row.created_at - 60, UTC)  # a minute of clock skew
+        try:
+            async for m in channel.history(limit=HISTORY_LOOKBACK, after=since):
+                if me is None or m.author.id != me.id:
+                    continue
+                if not any(f"`{row.code}`" in (e.description or "") for e in m.embeds):
+                    continue
+                asker = m.interaction_metadata.user.id if m.interaction_metadata else None
+                if asker == row.owner or f"<@{row.owner}>" in (m.content or ""):
+                    return m.id
+        except discord.HTTPException as e:  # no Read Message History, or Discord is down
+            log.warning("cannot look in channel %s for render %s: %s", row.channel, row.id, e)
+        return None
+
+
+def job_nonce(job_id: str) -> int:
+    """The nonce of a job's channel post: Discord drops a repeated send with it."""
+    return int.from_bytes(hashlib.sha256(f"job {job_id}".encode()).digest()[:8], "big") >> 1
 
 
 def _message(outcome: BaseException | Done) -> str:
