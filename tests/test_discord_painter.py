@@ -19,11 +19,12 @@ from waiting import until
 
 from bot.art.code import format_code, parse_code
 from bot.compose import Compositor
-from bot.discordbot.app import ArtBot, invite_url
+from bot.discordbot.app import ArtBot, ChannelPublisher, invite_url
 from bot.discordbot.cogs.daily import DailyCog
 from bot.discordbot.cogs.paint import PaintCog
 from bot.discordbot.commands import application_id_from_token
 from bot.discordbot.cooldown import Cooldown
+from bot.discordbot.daily import DailyPoster
 from bot.discordbot.painter import LATER, Painter, reply_errors
 from bot.discordbot.schedule import SETTING_KEY
 from bot.errors import UserError
@@ -297,7 +298,12 @@ async def test_command_errors_become_one_ephemeral_line(renderer, tmp_path):
     store = await Store.open(tmp_path / "db")
     settings = Settings(db_path=str(tmp_path / "db"), sync_commands=False)
     queue = create_queue(settings, store=store, pipeline=Pipeline(renderer, Compositor(), None))
-    bot = ArtBot(settings, queue, store, Painter(queue, store, Cooldown(0)))
+    bot = ArtBot(
+        settings, queue, store,
+        make_painter=lambda client: Painter(queue, store, Cooldown(0), client=client),
+        make_poster=lambda client: DailyPoster(store, queue, ChannelPublisher(client)),
+    )  # fmt: skip
+    assert bot.painter.client is bot and bot.poster.publisher.client is bot
     try:
         cmd = app_commands.Command(name="x", description="x", callback=_noop)
         it = FakeInteraction()
