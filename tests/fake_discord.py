@@ -65,6 +65,12 @@ class FakeDiscord:
         self.served_429 = 0
         self.refuse_token = False  # answer the login with 401, as for a reset token
         self.identified = asyncio.Event()
+        self.interactions: dict[str, dict] = {}  # every interaction sent, by id
+        # hold_results: a response edit that carries a file is applied (the person sees it),
+        # then left unanswered until release() - the window a crash after posting falls in.
+        self.hold_results = False
+        self.result_applied = asyncio.Event()
+        self._release = asyncio.Event()
         self._answered = asyncio.Condition()  # notified after each REST request is answered
         self.identifies = 0
         self._sockets: list[web.WebSocketResponse] = []
@@ -93,6 +99,7 @@ class FakeDiscord:
         )
 
     async def close(self) -> None:
+        self.release()
         for ws in list(self._sockets):
             await ws.close()
         if self._runner is not None:
@@ -254,7 +261,7 @@ class FakeDiscord:
 
     def interaction(self, itype: int, data: dict, user_id: int, **extra) -> dict:
         iid = snowflake()
-        return {
+        payload = {
             "id": str(iid),
             "application_id": str(self.app_id),
             "type": itype,
@@ -274,6 +281,8 @@ class FakeDiscord:
             "attachment_size_limit": 10 * 1024 * 1024,
             **extra,
         }
+        self.interactions[str(iid)] = payload
+        return payload
 
     def slash(self, name: str, user_id: int, **options) -> dict:
         opts = [{"name": k, "type": _option_type(v), "value": v} for k, v in options.items()]
@@ -346,10 +355,16 @@ class FakeDiscord:
         if parts[0] == "interactions" and parts[-1] == "callback":
             return self._callback(parts[1], parts[2], body or {}, files)
         if parts[0] == "webhooks":
-            return self._webhook(method, parts[2], parts[3:], body or {}, files)
+            answer = self._webhook(method, parts[2], parts[3:], body or {}, files)
+            return await self._held(method, path, files, answer)
         if parts[0] == "channels" and parts[2:] == ["messages"]:
             if method == "POST":
-                return _json(self._store(int(parts[1]), body or {}, files))
+                body = body or {}
+                if body.get("enforce_nonce") and body.get("nonce") is not None:
+                    for m in self.messages.values():  # Discord returns the first, posts nothing
+                        if m["channel_id"] == parts[1] and m.get("nonce") == body["nonce"]:
+                            return _json(m)
+                return _json(self._store(int(parts[1]), body, files))
             return _json(self._history(int(parts[1]), query))
         if parts[0] == "channels" and len(parts) == 4 and method == "DELETE":
             self.messages.pop(int(parts[3]), None)
@@ -381,6 +396,14 @@ class FakeDiscord:
         resource: dict = {"type": kind}
         if kind in (4, 5):  # a message, or "thinking": the response message exists now
             msg = self._store(self.channel_id, data, files, webhook=True, loading=kind == 5)
+            asked = self.interactions.get(iid)
+            if asked is not None:  # as Discord does: who asked, on the response message
+                msg["interaction_metadata"] = {
+                    "id": iid,
+                    "type": asked["type"],
+                    "user": asked["member"]["user"],
+                    "authorizing_integration_owners": asked["authorizing_integration_owners"],
+                }
             msg_id = int(msg["id"])
             self.originals[token] = msg_id
             resource["message"] = msg
@@ -397,6 +420,17 @@ class FakeDiscord:
             }
         )
 
+    def release(self) -> None:
+        """Answer the held result edits (hold_results) and hold no more."""
+        self.hold_results = False
+        self._release.set()
+
+    async def _held(self, method: str, path: str, files, answer: web.StreamResponse):
+        if self.hold_results and method == "PATCH" and files and path.startswith("/webhooks/"):
+            self.result_applied.set()
+            await self._release.wait()
+        return answer
+
     def _webhook(self, method: str, token: str, rest: list[str], body: dict, files) -> web.Response:
         if not rest and method == "POST":  # followup
             return _json(self._store(self.channel_id, body, files, webhook=True))
@@ -412,6 +446,7 @@ class FakeDiscord:
                 msg.update(
                     {k: v for k, v in body.items() if k in ("content", "embeds", "components")}
                 )
+                msg["content"] = msg.get("content") or ""  # Discord answers "", never null
                 if files or "attachments" in body:
                     msg["attachments"] = [_attachment(n, b) for n, b in files]
                 msg["edited_timestamp"] = _now_iso()

@@ -86,7 +86,8 @@ class ChannelPublisher:
         since = datetime.fromtimestamp(after - 60, UTC)  # a minute of clock skew
         try:
             async for m in ch.history(limit=50, after=since):
-                if me is not None and m.author.id == me.id and self.marker(day) in m.content:
+                mine = me is not None and m.author.id == me.id
+                if mine and self.marker(day) in (m.content or ""):  # null content is possible
                     return m.id
         except discord.Forbidden:  # no Read Message History: rely on the nonce alone
             log.warning("cannot read channel %s to look for a cut-short daily post", channel)
