@@ -20,7 +20,7 @@ from bot.art.code import parse_code
 from bot.art.recipe import Recipe
 from bot.art.render import Progress, Renderer
 from bot.discordbot import commands as discord_verbs
-from bot.errors import SettingsError, TokenRejected, UserError
+from bot.errors import SettingsError, StoreError, TokenRejected, UserError
 from bot.jobs import commands as job_verbs
 from bot.pipeline import Finished, PaintJob, Pipeline, load_quotes
 from bot.quotes import commands as quote_verbs
@@ -252,7 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (UserError, SettingsError) as e:
+    except (UserError, SettingsError, StoreError) as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 3 if isinstance(e, TokenRejected) else 2
     except KeyboardInterrupt:

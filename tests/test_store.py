@@ -1,6 +1,7 @@
 """The SQLite store: numbered migrations, renders recorded once, guild settings, daily slots."""
 
 import sqlite3
+import threading
 
 import pytest
 
@@ -54,6 +55,50 @@ async def test_migrations_run_in_order_and_a_failing_one_changes_nothing(tmp_pat
         assert "c" not in names and {"a", "b"} <= names
     with pytest.raises(StoreError, match="newer"):
         await Store.open(path, first)
+
+
+def _sqlite_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if "_connection_worker_thread" in t.name]
+
+
+async def test_an_unusable_database_is_one_line_naming_it_and_leaves_no_thread(tmp_path):
+    """A thread left behind keeps the process alive after the error (issue 13)."""
+    (tmp_path / "junk.db").write_bytes(b"not a database " * 400)
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "file").write_text("a file")
+    cases = {
+        "junk.db": "corrupt",
+        "folder": "is a directory",
+        "missing/bot.db": "does not exist",
+        "file/bot.db": "is not a directory",
+    }
+    for name, what in cases.items():
+        path = tmp_path / name
+        with pytest.raises(StoreError) as caught:
+            await Store.open(path)
+        msg = str(caught.value)
+        assert str(path) in msg and what in msg and "\n" not in msg, msg
+    assert not _sqlite_threads()
+
+
+async def test_a_damaged_page_is_found_when_the_database_opens(tmp_path):
+    path = tmp_path / "bot.db"
+    s = await Store.open(path)
+    for i in range(200):
+        await s.add_render(row(i, custom_quote="q" * 200))
+    await s.close()
+    with sqlite3.connect(path) as db:  # everything into the file: no -wal beside it
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+    assert pages > 6
+    with path.open("r+b") as f:
+        f.seek(size * (pages // 2))  # a page in the middle: the header still reads well
+        f.write(b"\xff" * size)
+    with pytest.raises(StoreError, match="corrupt") as caught:
+        await Store.open(path)
+    assert str(path) in str(caught.value)
+    assert not _sqlite_threads()
 
 
 async def test_a_render_is_finished_exactly_once(store):

@@ -6,7 +6,11 @@ acknowledged is on disk even if the process is killed the next instant.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import os
+import sqlite3
 import time
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -60,17 +64,29 @@ class Store:
 
     @classmethod
     async def open(cls, path: str | Path, migrations: tuple[str, ...] = MIGRATIONS) -> Store:
-        """Open (creating if needed) and migrate to the latest schema."""
-        db = await aiosqlite.connect(str(path))
-        db.row_factory = aiosqlite.Row
-        await db.execute("PRAGMA journal_mode = WAL")
-        await db.execute("PRAGMA synchronous = FULL")
-        await db.execute("PRAGMA foreign_keys = ON")
+        """Open (creating if needed), check and migrate to the latest schema. A database that
+        cannot be used (corrupt, read-only, not a file, in a missing directory) raises StoreError
+        with one line naming the file and what is wrong, and leaves no connection open."""
+        await asyncio.to_thread(check_database, path)
+        try:
+            db = await aiosqlite.connect(str(path))
+        except sqlite3.Error as e:  # changed since the check; aiosqlite has stopped its thread
+            raise StoreError(explain(path, e)) from None
         store = cls(db)
         try:
+            db.row_factory = aiosqlite.Row
+            await db.execute("PRAGMA journal_mode = WAL")
+            await db.execute("PRAGMA synchronous = FULL")
+            await db.execute("PRAGMA foreign_keys = ON")
             await store.migrate(migrations)
-        except BaseException:
-            await db.close()
+        except BaseException as e:
+            # Close first, whatever happened: aiosqlite's worker thread keeps the process alive.
+            with contextlib.suppress(sqlite3.Error):
+                await db.close()
+            if isinstance(e, sqlite3.Error):
+                raise StoreError(explain(path, e)) from None
+            if isinstance(e, StoreError):
+                raise StoreError(f"the database {path}: {e}") from None
             raise
         return store
 
@@ -245,3 +261,63 @@ def _to_sql(name: str, value: object) -> object:
 
 def _from_sql(name: str, value: object) -> object:
     return json.loads(value) if name in _JSON_COLUMNS and value is not None else value
+
+
+def check_database(path: str | Path) -> None:
+    """Open the file with plain sqlite3 (its own thread, closed here whatever happens) and check
+    that it is a database, intact (PRAGMA quick_check: a damaged page anywhere is found at start,
+    not mid-run) and writable; else StoreError, one line naming the file and what is wrong."""
+    try:
+        db = sqlite3.connect(str(path), isolation_level=None)
+    except sqlite3.Error as e:
+        raise StoreError(explain(path, e)) from None
+    try:
+        db.execute("PRAGMA journal_mode = WAL")
+        problems = [
+            line
+            for row in db.execute("PRAGMA quick_check").fetchall()
+            for line in str(row[0]).splitlines()
+            if line.strip() and not line.startswith("*** ")  # "*** in database main ***"
+        ]
+        if problems != ["ok"]:
+            more = f" and {len(problems) - 1} more problems" if len(problems) > 1 else ""
+            raise sqlite3.DatabaseError(f"quick_check found: {problems[0]}{more}")
+        # SQLite opens a file it cannot write read-only, silently: write, then roll back, so a
+        # read-only file fails here rather than at the first real write.
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute(f"PRAGMA user_version = {version}")
+        finally:
+            db.execute("ROLLBACK")
+    except sqlite3.Error as e:
+        raise StoreError(explain(path, e)) from None
+    finally:
+        db.close()
+
+
+def explain(path: str | Path, error: sqlite3.Error) -> str:
+    """One line: which file, and what is wrong with it (from the file system where it can tell)."""
+    p, text = Path(path), " ".join(str(error).split())
+    where = f"the database {p}"
+    if p.is_dir():
+        return f"{where} is a directory; give the path of a database file"
+    parent = p.parent
+    if not parent.exists():
+        return f"{where} cannot be created: the directory {parent} does not exist"
+    if not parent.is_dir():
+        return f"{where} cannot be created: {parent} is not a directory"
+    if "not a database" in text or "malformed" in text or "quick_check" in text:
+        return (
+            f"{where} is corrupt or not a SQLite database ({text}); restore it from a backup, "
+            "or move it aside to start with an empty one"
+        )
+    if p.exists() and not os.access(p, os.R_OK | os.W_OK):
+        return f"{where} is read-only (its permissions or immutable attribute); it must be writable"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        verb = "used" if p.exists() else "created"
+        return (
+            f"{where} cannot be {verb}: its directory {parent} is read-only, and SQLite keeps "
+            "its journal (the -wal and -shm files) beside the database"
+        )
+    return f"{where} cannot be used: {text}"
