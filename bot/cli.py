@@ -20,7 +20,7 @@ from bot.art.code import parse_code
 from bot.art.recipe import Recipe
 from bot.art.render import Progress, Renderer
 from bot.discordbot import commands as discord_verbs
-from bot.errors import SettingsError, StoreError, TokenRejected, UserError
+from bot.errors import DiscordUnreachable, SettingsError, StoreError, TokenRejected, UserError
 from bot.jobs import commands as job_verbs
 from bot.pipeline import Finished, PaintJob, Pipeline, load_quotes
 from bot.quotes import commands as quote_verbs
@@ -252,8 +252,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (UserError, SettingsError, StoreError) as e:
+    except (UserError, SettingsError, StoreError, DiscordUnreachable) as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
+        if isinstance(e, DiscordUnreachable):
+            return 1  # may pass: a supervisor should start it again (after its back-off)
         return 3 if isinstance(e, TokenRejected) else 2
     except KeyboardInterrupt:
         return 130

@@ -13,6 +13,7 @@ import logging
 import signal
 import time
 
+import aiohttp
 import discord
 import yarl
 from prometheus_client import Gauge
@@ -20,7 +21,7 @@ from prometheus_client import Gauge
 from bot.discordbot.app import ArtBot
 from bot.discordbot.cooldown import Cooldown
 from bot.discordbot.painter import Painter
-from bot.errors import TokenRejected, UserError
+from bot.errors import DiscordUnreachable, TokenRejected, UserError
 from bot.health import HealthServer
 from bot.jobs import RenderQueue, create_queue
 from bot.pipeline import Pipeline
@@ -37,6 +38,11 @@ NO_TOKEN = (
 
 FREE_LOGINS_PER_DAY = 10
 MAX_LOGIN_WAIT_S = 3600.0
+LOGIN_TRIES = 5  # while Discord cannot be reached at login; then one line and exit status 1
+LOGIN_RETRY_S = 1.0  # the first wait between tries; it doubles: 1, 2, 4, 8 s
+# What "cannot reach Discord" looks like: no route, refused or dropped connections, time-outs,
+# Discord's 5xx after discord.py's own retries.
+UNREACHABLE = (OSError, aiohttp.ClientConnectionError, TimeoutError, discord.DiscordServerError)
 
 
 class Services:
@@ -110,12 +116,71 @@ async def _login(services: Services, token: str, stop: asyncio.Event) -> None:
             "many recent logins (a crash loop?): waiting %.0f s before logging in again, so "
             "Discord does not reset the token", delay,
         )  # fmt: skip
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), delay)
-        if stop.is_set():
+        if await _stopped(stop, delay):
             return
     await services.store.record_login()
-    await services.bot.start(token)
+    if await _log_in(services.bot, token, stop):
+        await services.bot.connect(reconnect=True)  # discord.py reconnects by itself from here
+
+
+async def _log_in(bot: discord.Client, token: str, stop: asyncio.Event) -> bool:
+    """bot.login, tried again with back-off while Discord cannot be reached (LOGIN_TRIES in all),
+    then DiscordUnreachable; False if stopped while waiting."""
+    for attempt in range(1, LOGIN_TRIES + 1):
+        try:
+            await bot.login(token)
+            return True
+        except UNREACHABLE as e:
+            if bot.user is not None:  # past the first request: setup_hook may have run
+                raise
+            reason = _reason(e)
+            if attempt == LOGIN_TRIES:
+                raise DiscordUnreachable(
+                    f"cannot reach Discord at {discord.http.Route.BASE} ({reason}) after "
+                    f"{LOGIN_TRIES} tries; check the network (or CPPN_DISCORD_API_URL)"
+                ) from None
+        # A fresh HTTP session for the next try (discord.py makes one per login): the old one,
+        # and its connector, closed rather than left to the garbage collector.
+        await bot.http.close()
+        bot.http.clear()
+        bot.http.connector = discord.utils.MISSING
+        wait = LOGIN_RETRY_S * 2 ** (attempt - 1)
+        log.warning("cannot reach Discord (%s): trying again in %.0f s (try %d of %d)",
+                    reason, wait, attempt + 1, LOGIN_TRIES)  # fmt: skip
+        if await _stopped(stop, wait):
+            return False
+    raise AssertionError("unreachable")
+
+
+def _reason(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+async def _stopped(stop: asyncio.Event, wait_s: float) -> bool:
+    """Wait up to wait_s; True if `stop` was set meanwhile."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), wait_s)
+    return stop.is_set()
+
+
+def check_token(token: str) -> None:
+    """A token is one line of printable characters: a CR or LF (a token file with two lines, a
+    pasted line break) is one clear error here, not a traceback from deep in aiohttp."""
+    if not token:
+        raise UserError(NO_TOKEN)
+    bad = next((ch for ch in token if ch.isspace() or not ch.isprintable()), None)
+    if bad is None:
+        return
+    what = (
+        "a line break (CR or LF)" if bad in "\r\n"
+        else "a space" if bad.isspace()
+        else f"a control character (U+{ord(bad):04X})"
+    )  # fmt: skip
+    raise UserError(
+        f"the Discord token contains {what}; a token is one line with no spaces: check "
+        "CPPN_DISCORD_TOKEN or the token file (CPPN_DISCORD_TOKEN_FILE)"
+    )
 
 
 async def serve(
@@ -127,12 +192,15 @@ async def serve(
     resync: bool = False,
 ) -> None:
     """Run the bot until `stop` is set, SIGTERM or SIGINT arrives, or the connection fails."""
-    if not token:
-        raise UserError(NO_TOKEN)
+    check_token(token)
     stop = stop or asyncio.Event()
     point_at(settings)
-    store = await Store.open(settings.db_path)
-    services = Services(settings, store, pipeline)
+    store = await Store.open(settings.db_path)  # checked before any login: one line if unusable
+    try:
+        services = Services(settings, store, pipeline)
+    except BaseException:
+        await store.close()  # an open connection's thread would keep the process alive
+        raise
     services.bot.force_sync = resync
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
