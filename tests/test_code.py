@@ -222,3 +222,21 @@ def test_a_voice_token_in_a_version_1_code_is_a_clear_error():
         parse_code("2-ab-qes")  # no quote: no voice
     with pytest.raises(CodeError, match="twice"):
         parse_code("2-ab-esen")
+
+
+def test_the_length_rule_is_the_one_the_message_states():
+    """A code padded with zeros past 80 characters was read (anything up to 200 was) while the
+    error said "at most 80" (issue 13): now the code itself, padding included, is at most
+    MAX_CODE characters; spaces and quotes around it do not count."""
+    code = format_code(Recipe(seed=12345, layers=4))
+    head, seed, tokens = code.split("-")
+    at_limit = f"{head}-{seed.rjust(MAX_CODE - len(head) - len(tokens) - 2, '0')}-{tokens}"
+    assert len(at_limit) == MAX_CODE
+    assert parse_code(at_limit) == parse_code(code)
+    assert parse_code(f'  "{at_limit}"\n') == parse_code(code)  # what is around it is free
+    for length in (MAX_CODE + 1, 120, 200):
+        padded = f"{head}-{seed.rjust(length - len(head) - len(tokens) - 2, '0')}-{tokens}"
+        assert len(padded) == length
+        with pytest.raises(CodeError) as err:
+            parse_code(padded)
+        assert str(err.value) == f"a replay code is at most {MAX_CODE} characters; this is {length}"

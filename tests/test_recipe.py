@@ -93,3 +93,23 @@ def test_work_budget_takes_the_4k_job_and_rejects_bigger():
     assert err.value.param == "work" and "GMAC" in str(err.value)
     with pytest.raises(RecipeError):
         check_budget(Recipe(w=512, h=512), limit=1e6)
+
+
+@pytest.mark.parametrize(
+    ("changes", "param"),
+    [
+        ({"std": 10**400}, "std"),
+        ({"zoom": -(10**400)}, "zoom"),
+        ({"cx": 10**5000}, "cx"),
+        ({"init": "uniform", "range": 10**309}, "range"),
+        ({"seed": 10**5000}, "seed"),  # its repr alone would raise ValueError (> 4300 digits)
+        ({"width": -(10**400)}, "width"),
+    ],
+)
+def test_integers_past_floats_range_are_a_recipe_error_in_one_short_line(changes, param):
+    """Was OverflowError (int too large to convert to float), issue 13."""
+    with pytest.raises(RecipeError) as err:
+        Recipe(**changes)
+    msg = str(err.value)
+    assert err.value.param == param and msg.startswith(f"{param}=") and "allowed" in msg
+    assert len(msg) < 120 and "\n" not in msg, msg

@@ -53,7 +53,7 @@ _TOKENS = re.compile(rf"(?:{_TOKEN.pattern})+")
 _DEFAULT = Recipe()
 EXAMPLE = "2-3zk8q2-d16w32as"
 MAX_CODE = 80  # every valid recipe's code fits, with room for a button-id prefix
-MAX_INPUT = 200  # what we bother reading: codes plus stray whitespace and quotes
+MAX_INPUT = 200  # what we bother reading: a code plus stray whitespace and quotes around it
 
 
 # --- numbers -----------------------------------------------------------------------------------
@@ -152,6 +152,8 @@ def parse_code(text: str) -> Recipe:
     if len(text) > MAX_INPUT:
         raise CodeError(f"a replay code is at most {MAX_CODE} characters; this is {len(text)}")
     code = text.strip().strip("`'\"").strip().lower()
+    if len(code) > MAX_CODE:  # the code itself, zeros padding its numbers included
+        raise CodeError(f"a replay code is at most {MAX_CODE} characters; this is {len(code)}")
     if re.fullmatch(r"[0-9]+", code):  # a bare seed: what it meant before version 2
         return _build({"seed": int(code), "quote_engine": 1}, text)
     parts = code.split("-", 2)

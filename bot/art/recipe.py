@@ -85,8 +85,12 @@ class Recipe:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise RecipeError(name, value, "a number")
+            try:
+                number = float(value)
+            except OverflowError:  # an int past float's range (10**400): infinite, so refused
+                number = math.inf if value > 0 else -math.inf
             q = _quantise_centre if name in ("cx", "cy") else quantise
-            _set(self, name, q(float(value)))
+            _set(self, name, q(number))
         _validate(self)
 
     # --- derived -------------------------------------------------------------------------------
@@ -130,7 +134,22 @@ def _set(recipe: Recipe, name: str, value: object) -> None:
 
 def _check_int(name: str, value: object, lo: int, hi: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise RecipeError(name, value, f"a whole number from {lo} to {hi}")
+        raise RecipeError(name, _shown(value), f"a whole number from {lo} to {hi}")
+
+
+class _Approx(str):
+    """A stand-in for a number too long to show (its repr is itself, unquoted)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _shown(value: object) -> object:
+    """The value for an error message: a huge int by its size (repr of one over 4300 digits
+    raises ValueError, and 400 digits make no clear line)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
+        return _Approx(f"~{'-' if value < 0 else ''}1e{math.floor(math.log10(abs(value)))}")
+    return value
 
 
 def _check_float(name: str, value: float, lo: float, hi: float) -> None:
