@@ -28,10 +28,17 @@ from bot.quotes.voices import DEFAULT_VOICE, VOICE_NAMES, VOICES
 
 PROG = "cppn-bot"
 PROGRESS_MIN_PIXELS = 1_000_000  # smaller renders finish before a bar is worth drawing
+_NEGATIVE = re.compile(r"^-\.?\d")  # -1, -0.5,0.2, -.5, -1e3: values; no option looks so
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports a bad argument in one line (and exits 2, as argparse does)."""
+    """argparse that reports a bad argument in one line (and exits 2, as argparse does), and
+    takes a value that starts with a minus and a digit as a value, not an option: `--centre
+    -0.5,0.2` (argparse's own test, -1 or -0.5 alone, calls that an option)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = _NEGATIVE
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"{PROG}: error: {message}\n")
@@ -229,10 +236,29 @@ def _cmd_experiments(args: argparse.Namespace) -> int:
 
     if not 64 <= args.cell <= 512:
         raise UserError(f"--cell {args.cell} is not allowed: a size from 64 to 512")
+    image_format = _image_format(args.output)  # before the minutes of rendering, not after
     sheet = contact_sheet(Renderer.create(args.device), seed=args.seed, cell=args.cell)
-    sheet.save(args.output)
+    try:
+        sheet.save(args.output, format=image_format)
+    except OSError as e:
+        raise UserError(f"cannot write {args.output}: {e.strerror or e}") from None
     print(f"wrote {args.output} ({sheet.width}x{sheet.height})")
     return 0
+
+
+def _image_format(path: Path) -> str:
+    """The format Pillow writes for this file name, if its folder exists; else UserError."""
+    from PIL import Image
+
+    if not path.parent.is_dir():
+        why = "is not a folder" if path.parent.exists() else "does not exist"
+        raise UserError(f"cannot write {path}: {path.parent} {why}")
+    Image.init()
+    found = Image.registered_extensions().get(path.suffix.lower())
+    if found is None or found not in Image.SAVE:
+        what = f"{path.suffix} is not an image format" if path.suffix else "it has no extension"
+        raise UserError(f"cannot write {path}: {what}; end it in .png, .jpg or .webp")
+    return found
 
 
 def build_parser() -> argparse.ArgumentParser:

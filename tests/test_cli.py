@@ -88,6 +88,12 @@ def test_replay_of_a_bare_seed(tmp_path, capsys):
         ["paint", "--voice", "stoic", "--quote", "Mine.", "-o", "x.png"],
         ["paint"],
         ["frobnicate"],
+        # issue 13: each was a traceback, or accepted
+        ["experiments", "--cell", "64", "-o", "no/such/folder/sheet.png"],
+        ["experiments", "--cell", "64", "-o", "sheet.xyz"],
+        ["replay", "2-" + "0" * 120 + "3zk8q2", "-o", "x.png"],  # padded past 80 characters
+        ["quote", "--seed", "-1"],
+        ["quote", "--seed", str(2**32)],
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(argv, tmp_path):
@@ -103,6 +109,23 @@ def test_unwritable_output_is_a_clear_error(tmp_path, capsys):
     out = str(tmp_path / "no" / "such" / "dir.png")
     assert main(["paint", "--size", "16x16", "--no-quote", "-o", out]) == 2
     assert "cannot write" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("centre", ["-0.5,0.2", "-.5,-.2", "0.5,-0.2"])
+def test_a_negative_centre_is_a_value_not_an_option(tmp_path, capsys, centre):
+    """`--centre -0.5,0.2` was refused as "expected one argument" (issue 13)."""
+    out = tmp_path / "c.png"
+    argv = ["paint", "--seed", "1", "--size", "16x16", "--no-quote", "--centre", centre]
+    assert main([*argv, "-o", str(out)]) == 0
+    r = parse_code(_last_line(capsys.readouterr().out))
+    assert (r.cx, r.cy) == tuple(float(v) for v in centre.split(","))
+
+
+def test_quote_seeds_are_painting_seeds():
+    from bot.art.recipe import MAX_SEED
+    from bot.quotes import commands
+
+    assert commands.MAX_SEED == MAX_SEED
 
 
 def test_experiments_sheet(tmp_path, capsys):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.quotes.voices import DEFAULT_VOICE, VOICE_NAMES, VOICES
 
+MAX_SEED = 2**32 - 1  # a painting's seeds (bot.art.recipe.MAX_SEED); quote seeds are the same
 _VOICE_HELP = "; ".join(f"{v.name}: {v.label}" for v in VOICES)
 
 
@@ -53,7 +54,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_train)
 
     p = subparsers.add_parser("quote", help="print one generated quote")
-    p.add_argument("--seed", type=int, required=True)
+    p.add_argument("--seed", type=_seed, required=True, help=f"0 to {MAX_SEED}, as a painting's")
     p.add_argument("--attribution", choices=("generated", "signature"), default="generated")
     p.add_argument("--voice", choices=VOICE_NAMES, default=DEFAULT_VOICE, help=_VOICE_HELP)
     p.add_argument(
@@ -98,6 +99,17 @@ def _positive(text: str) -> int:
     value = int(text)
     if value <= 0:
         raise argparse.ArgumentTypeError(f"must be a positive integer, not {text}")
+    return value
+
+
+def _seed(text: str) -> int:
+    """A quote's seed is a painting's: 0 to 2**32 - 1 (what a replay code can carry)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_SEED}, not {text}")
     return value
 
 
