@@ -18,8 +18,9 @@ import discord
 import yarl
 from prometheus_client import Gauge
 
-from bot.discordbot.app import ArtBot
+from bot.discordbot.app import ArtBot, ChannelPublisher
 from bot.discordbot.cooldown import Cooldown
+from bot.discordbot.daily import DailyPoster
 from bot.discordbot.painter import Painter
 from bot.errors import DiscordUnreachable, TokenRejected, UserError
 from bot.health import HealthServer
@@ -53,10 +54,17 @@ class Services:
         self.queue: RenderQueue = create_queue(
             settings, store=store, pipeline=pipeline, on_done=self._on_done
         )
-        self.painter = Painter(
-            self.queue, store, Cooldown(settings.cooldown_s), settings.progress_s
-        )
-        self.bot = ArtBot(settings, self.queue, store, self.painter)
+        self.bot = ArtBot(
+            settings, self.queue, store,
+            make_painter=lambda client: Painter(
+                self.queue, store, Cooldown(settings.cooldown_s), settings.progress_s,
+                client=client,
+            ),
+            make_poster=lambda client: DailyPoster(
+                store, self.queue, ChannelPublisher(client), settings.daily_catchup_h * 3600
+            ),
+        )  # fmt: skip
+        self.painter = self.bot.painter
         registry = self.queue.metrics.registry
         Gauge("cppn_discord_connected", "1 while the gateway is connected", registry=registry
               ).set_function(lambda: float(self.gateway_connected()))  # fmt: skip
