@@ -94,6 +94,8 @@ def test_replay_of_a_bare_seed(tmp_path, capsys):
         ["replay", "2-" + "0" * 120 + "3zk8q2", "-o", "x.png"],  # padded past 80 characters
         ["quote", "--seed", "-1"],
         ["quote", "--seed", str(2**32)],
+        ["invite", "--app-id", "-1"],
+        ["invite", "--app-id", "0"],
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(argv, tmp_path):

@@ -23,8 +23,21 @@ def add_parsers(subparsers) -> None:
     )  # fmt: skip
     p.set_defaults(func=_cmd_run)
     p = subparsers.add_parser("invite", help="print the link that adds the bot to a server")
-    p.add_argument("--app-id", type=int, help="the application id; default: read from the token")
+    p.add_argument(
+        "--app-id", type=_app_id, help="the application id; default: read from the token"
+    )
     p.set_defaults(func=_cmd_invite)
+
+
+def _app_id(text: str) -> int:
+    """A Discord application id: a snowflake, so a positive integer."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive application id, not {text}")
+    return value
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
