@@ -179,12 +179,14 @@ def _build(params: dict[str, object], text: str) -> Recipe:
 
 
 def _short(text: str) -> str:
-    return repr(text if len(text) <= 40 else text[:37] + "...")
+    """The text as quoted in an error, at most 40 characters of repr (escapes count)."""
+    shown = repr(text)
+    return shown if len(shown) <= 40 else shown[:36] + "...'"
 
 
 def _parse_tokens(text: str) -> dict[str, object]:
     if _TOKENS.fullmatch(text) is None:
-        raise CodeError(f"the part {text!r} of the replay code cannot be read")
+        raise CodeError(f"the part {_short(text)} of the replay code cannot be read")
     params: dict[str, object] = {}
     seen: set[str] = set()
     for match in _TOKEN.finditer(text):
