@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image
 
 from bot.compose import contrast
-from bot.compose.draw import apply_scrim, draw_text, text_mask
+from bot.compose.draw import scrim_into, text_into, text_mask
 from bot.compose.fonts import QUOTE_CHAIN, SIGNATURE_CHAIN, Face, FontChain
 from bot.compose.layout import PLACEMENTS, Layout, fit_block, place
 from bot.compose.text import typographic
@@ -72,12 +72,14 @@ class Compositor:
     def compose(self, art: np.ndarray | Image.Image, caption: Caption | None,
                 placement: str = "auto") -> tuple[Image.Image, Plan | None]:  # fmt: skip
         """The finished picture (and the plan, for the record); no caption leaves the art bare."""
-        img = art if isinstance(art, Image.Image) else Image.fromarray(art, "RGB")
         if caption is None:
-            return img, None
+            return (art if isinstance(art, Image.Image) else Image.fromarray(art, "RGB")), None
+        # A picture of our own to draw on (fromarray copies: Pillow keeps RGB as 4 bytes a pixel).
+        img = art.copy() if isinstance(art, Image.Image) else Image.fromarray(art, "RGB")
         p = self.plan(img, caption, placement)
-        img = apply_scrim(img, p.layout, p.scrim, p.alpha)
-        return draw_text(img, p.layout, self.chain_for, p.text, p.scrim, p.stroke), p
+        scrim_into(img, p.layout, p.scrim, p.alpha)
+        text_into(img, p.layout, self.chain_for, p.text, p.scrim, p.stroke)
+        return img, p
 
     def ink(self, size: tuple[int, int], plan: Plan, origin: tuple[int, int]) -> Image.Image:
         """The text's ink alone, on a canvas of `size` with the picture at `origin` (for tests

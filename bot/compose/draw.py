@@ -1,6 +1,12 @@
-"""Putting ink on the picture: a gradient scrim, a soft shadow, stroked text drawn run by run."""
+"""Putting ink on the picture: a gradient scrim, a soft shadow, stroked text drawn run by run.
+
+Only the band the scrim covers and the region around the text are touched: the shadow's mask,
+blur and blend are the size of the text block (plus the blur's reach), not of the picture.
+"""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
@@ -11,21 +17,40 @@ from bot.compose.layout import Layout
 RGB = tuple[int, int, int]
 
 
-def scrim_mask(height: int, width: int, box: tuple[int, ...], alpha: float) -> Image.Image:
-    """Full opacity over the text block's rows, easing to nothing over a block-height above and
-    below (smoothstep), so the veil reads as light falling, not as a box."""
+def _scrim_column(height: int, box: tuple[int, ...], alpha: float) -> np.ndarray:
+    """The veil's opacity per row, 0..255: full over the text block's rows, easing to nothing
+    over a block-height above and below (smoothstep). [height] uint8"""
     y0, y1 = box[1], box[3]
     fade = max(8, (y1 - y0))
     y = np.arange(height, dtype=np.float64)
     dist = np.maximum(np.maximum(y0 - y, y - y1), 0) / fade
     t = np.clip(1 - dist, 0, 1)
     column = alpha * t * t * (3 - 2 * t)
-    return Image.fromarray(np.repeat((column * 255).round().astype(np.uint8)[:, None], width, 1))
+    return (column * 255).round().astype(np.uint8)
+
+
+def scrim_mask(height: int, width: int, box: tuple[int, ...], alpha: float) -> Image.Image:
+    """Full opacity over the text block's rows, easing to nothing over a block-height above and
+    below (smoothstep), so the veil reads as light falling, not as a box."""
+    column = _scrim_column(height, box, alpha)
+    return Image.fromarray(np.repeat(column[:, None], width, 1))
+
+
+def scrim_into(img: Image.Image, layout: Layout, colour: RGB, alpha: float) -> None:
+    """apply_scrim in place, on the rows the veil reaches only."""
+    column = _scrim_column(img.height, layout.box, alpha)
+    rows = np.flatnonzero(column)
+    if len(rows) == 0:
+        return
+    r0, r1 = int(rows[0]), int(rows[-1]) + 1
+    band = Image.fromarray(np.repeat(column[r0:r1, None], img.width, 1))
+    img.paste(colour, (0, r0, img.width, r1), band)
 
 
 def apply_scrim(art: Image.Image, layout: Layout, colour: RGB, alpha: float) -> Image.Image:
-    veil = Image.new("RGB", art.size, colour)
-    return Image.composite(veil, art, scrim_mask(art.height, art.width, layout.box, alpha))
+    img = art.copy()
+    scrim_into(img, layout, colour, alpha)
+    return img
 
 
 def _draw_lines(draw: ImageDraw.ImageDraw, layout: Layout, chain_for, fill, stroke: int,
@@ -49,13 +74,30 @@ def text_mask(size: tuple[int, int], layout: Layout, chain_for, stroke: int,
     return mask
 
 
+def _text_region(size: tuple[int, int], layout: Layout, reach: int) -> tuple[int, int, int, int]:
+    """The text block's box grown by `reach` (plus an em for overhanging glyphs), on the
+    picture."""
+    pad = reach + layout.size
+    x0, y0, x1, y1 = layout.box
+    return max(0, x0 - pad), max(0, y0 - pad), min(size[0], x1 + pad), min(size[1], y1 + pad)
+
+
+def text_into(img: Image.Image, layout: Layout, chain_for, text: RGB, shade: RGB,
+              stroke: int) -> None:  # fmt: skip
+    """draw_text in place: the shadow is drawn, blurred and blended in the text's region."""
+    blur = max(1.0, layout.size / 10)
+    off = max(1, round(layout.size / 22))
+    # A box blur of three passes reaches about 3 * (radius + 1) pixels; 4x is ample.
+    x0, y0, x1, y1 = _text_region(img.size, layout, off + stroke + 4 * math.ceil(blur) + 4)
+    shadow = text_mask((x1 - x0, y1 - y0), layout, chain_for, stroke, (off - x0, off - y0))
+    shadow = shadow.filter(ImageFilter.GaussianBlur(blur)).point(lambda v: v * 0.7)
+    img.paste(shade, (x0, y0, x1, y1), shadow)
+    _draw_lines(ImageDraw.Draw(img), layout, chain_for, text, stroke, shade)
+
+
 def draw_text(img: Image.Image, layout: Layout, chain_for, text: RGB, shade: RGB,
               stroke: int) -> Image.Image:  # fmt: skip
     """Shadow first (blurred, offset, in the scrim's colour), then stroked text."""
-    blur = max(1.0, layout.size / 10)
-    off = max(1, round(layout.size / 22))
-    shadow = text_mask(img.size, layout, chain_for, stroke, (off, off))
-    shadow = shadow.filter(ImageFilter.GaussianBlur(blur)).point(lambda v: v * 0.7)
-    img = Image.composite(Image.new("RGB", img.size, shade), img, shadow)
-    _draw_lines(ImageDraw.Draw(img), layout, chain_for, text, stroke, shade)
-    return img
+    out = img.copy()
+    text_into(out, layout, chain_for, text, shade, stroke)
+    return out
