@@ -21,6 +21,7 @@ from bot.art.render import Renderer
 from bot.compose import Caption, Compositor
 from bot.compose.encode import DISCORD_DEFAULT_LIMIT, encode
 from bot.compose.text import clean_custom_text
+from bot.cpus import CpuBudget
 from bot.errors import BotError
 from bot.quotes.voices import DEFAULT_VOICE
 
@@ -119,8 +120,11 @@ class Pipeline:
     """Renderer, compositor and quote source come in through the constructor."""
 
     def __init__(self, renderer: Renderer, compositor: Compositor,
-                 quotes: QuoteSource | None) -> None:  # fmt: skip
+                 quotes: QuoteSource | None, budget: CpuBudget | None = None) -> None:  # fmt: skip
         self.renderer, self.compositor, self.quotes = renderer, compositor, quotes
+        # One budget of busy threads for the process: the renderer's, whose tiles hold its
+        # slots too, so finishing jobs beside a render never run more threads than cores.
+        self.budget = budget or getattr(renderer, "budget", None) or CpuBudget.detect()
 
     def run(self, job: PaintJob, progress=None) -> Finished:
         timings: dict[str, float] = {}
@@ -128,8 +132,13 @@ class Pipeline:
         return self.finish(job, art, timings)
 
     def finish(self, job: PaintJob, art: np.ndarray, timings: dict[str, float]) -> Finished:
-        """Quote, compose and encode an already rendered painting (the CPU-side stages)."""
-        timings = dict(timings)
+        """Quote, compose and encode an already rendered painting (the CPU-side stages), holding
+        one slot of the CPU budget (the quote model's torch kernels and Pillow's run on this one
+        thread)."""
+        with self.budget.slot():
+            return self._finish(job, art, dict(timings))
+
+    def _finish(self, job: PaintJob, art: np.ndarray, timings: dict[str, float]) -> Finished:
         t = time.perf_counter()
         caption, engine = self._caption(job)
         timings["quote"] = time.perf_counter() - t
