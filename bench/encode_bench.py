@@ -29,12 +29,22 @@ def _save(img, fmt: str, **kw) -> bytes:
     return buf.getvalue()
 
 
+def _deflate(raw, level: int, strategy: int) -> bytes:
+    c = zlib.compressobj(level, zlib.DEFLATED, 15, 9, strategy)
+    return c.compress(memoryview(raw).cast("B")) + c.flush()
+
+
 def encoders() -> dict[str, object]:
     meta = {"replay-code": "2-1a-d16", "quote": "A quote, long enough to be a real one."}
-    table: dict[str, object] = {"bot PNG (Sub, zlib 1)": lambda im: enc._png(im, meta)}
-    for level in (2, 3, 6):
-        table[f"Sub-filtered PNG, zlib {level}"] = lambda im, lv=level: zlib.compress(
-            memoryview(enc.sub_filtered(im)).cast("B"), lv
+    table: dict[str, object] = {"the bot's PNG": lambda im: enc._png(im, meta)}
+    for name, level, strategy in (("zlib 1", 1, zlib.Z_DEFAULT_STRATEGY),
+                                  ("zlib 2", 2, zlib.Z_DEFAULT_STRATEGY),
+                                  ("zlib 3", 3, zlib.Z_DEFAULT_STRATEGY),
+                                  ("zlib 6", 6, zlib.Z_DEFAULT_STRATEGY),
+                                  ("zlib RLE", 1, zlib.Z_RLE),
+                                  ("Huffman only", 1, zlib.Z_HUFFMAN_ONLY)):  # fmt: skip
+        table[f"Sub-filtered PNG, {name}"] = lambda im, lv=level, st=strategy: _deflate(
+            enc.sub_filtered(im), lv, st
         )
     for level in range(1, 7):
         table[f"Pillow PNG, level {level}"] = lambda im, lv=level: _save(

@@ -73,17 +73,26 @@ def text_into_lines_only(img, plan, chain_for) -> None:
     _draw_lines(ImageDraw.Draw(img), plan.layout, chain_for, plan.text, plan.stroke, plan.scrim)
 
 
-@pytest.mark.parametrize(("w", "h", "text", "placement"), [
-    (640, 640, LONG, "auto"), (480, 270, MIXED, "top"), (270, 480, "Know thyself.", "bottom"),
-    (96, 64, LONG, "centre"),
+@pytest.mark.parametrize(("w", "h", "text", "placement", "exact"), [
+    (640, 640, LONG, "auto", True), (270, 480, "Know thyself.", "bottom", True),
+    (480, 270, MIXED, "top", False), (96, 64, LONG, "centre", False),
 ])  # fmt: skip
 def test_ink_in_the_text_region_only_is_the_same_picture(compositor, renderer, w, h, text,
-                                                         placement):  # fmt: skip
+                                                         placement, exact):  # fmt: skip
+    """Scrim, shadow and ink drawn in the text's region, the outlines rasterised once: the same
+    pixels as the full-canvas compositor, except where one run's outline overlaps another's fill
+    (a Latin quote mark against a CJK glyph, lines of tiny type), where the fill now wins."""
     img = _painting(renderer, w + h, w, h)
     plan = compositor.plan(img, Caption(text, "Someone"), placement)
     got, _ = compositor.compose(img, Caption(text, "Someone"), placement)
     want = _full_canvas(img, plan, compositor.chain_for)
-    assert np.array_equal(np.asarray(got), np.asarray(want))
+    moved = np.asarray(got) != np.asarray(want)
+    if exact:
+        assert not moved.any()
+    else:
+        ink = np.asarray(compositor.ink(img.size, plan, (0, 0))) > 0
+        assert not (moved.any(axis=2) & ~ink).any()  # outside the ink: identical
+        assert moved.any(axis=2).mean() < 0.01
 
 
 def test_compose_leaves_its_input_alone(compositor, renderer):

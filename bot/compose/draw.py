@@ -84,15 +84,21 @@ def _text_region(size: tuple[int, int], layout: Layout, reach: int) -> tuple[int
 
 def text_into(img: Image.Image, layout: Layout, chain_for, text: RGB, shade: RGB,
               stroke: int) -> None:  # fmt: skip
-    """draw_text in place: the shadow is drawn, blurred and blended in the text's region."""
+    """draw_text in place. The stroked outlines are rasterised once (FreeType's stroker is the
+    dear part) and give both the shadow (offset, blurred) and the stroke's ink; the fill is drawn
+    over them run by run. Only the text's region is touched."""
     blur = max(1.0, layout.size / 10)
     off = max(1, round(layout.size / 22))
     # A box blur of three passes reaches about 3 * (radius + 1) pixels; 4x is ample.
     x0, y0, x1, y1 = _text_region(img.size, layout, off + stroke + 4 * math.ceil(blur) + 4)
-    shadow = text_mask((x1 - x0, y1 - y0), layout, chain_for, stroke, (off - x0, off - y0))
-    shadow = shadow.filter(ImageFilter.GaussianBlur(blur)).point(lambda v: v * 0.7)
-    img.paste(shade, (x0, y0, x1, y1), shadow)
-    _draw_lines(ImageDraw.Draw(img), layout, chain_for, text, stroke, shade)
+    w, h = x1 - x0, y1 - y0
+    # The outlines on a canvas reaching `off` further up and left: its (0, 0, w, h) crop is the
+    # shadow (the ink moved by off), its (off, off) crop the ink in place.
+    outline = text_mask((w + off, h + off), layout, chain_for, stroke, (off - x0, off - y0))
+    shadow = outline.crop((0, 0, w, h)).filter(ImageFilter.GaussianBlur(blur))
+    img.paste(shade, (x0, y0, x1, y1), shadow.point(lambda v: v * 0.7))
+    img.paste(shade, (x0, y0, x1, y1), outline.crop((off, off, off + w, off + h)))
+    _draw_lines(ImageDraw.Draw(img), layout, chain_for, text, 0, None)
 
 
 def draw_text(img: Image.Image, layout: Layout, chain_for, text: RGB, shade: RGB,
