@@ -43,8 +43,12 @@ gallery: $(STAMP)
 	$(BIN)/cppn-bot paint --seed 1234 --width 128 --halving 4 --layers 8 --size 256x384 -o out/gallery/6-tiny.png
 	for f in out/gallery/*.png; do $(BIN)/python -c "import sys; from PIL import Image; Image.open(sys.argv[1]).convert('RGB').save(sys.argv[2], quality=88)" $$f $(GALLERY)/$$(basename $$f .png).jpg; done
 
+# Renders quiet and beside a busy process, roofline, a default /paint's stages, 4K memory; then the
+# queue's p50/p95 with the bot's real mix, quiet and contended (about 2.5 minutes on 2 cores).
 bench: $(STAMP)
 	$(BIN)/python bench/render_bench.py
+	$(BIN)/python bench/queue_bench.py --jobs 100 --users 20 --size 1024 --quotes generated \
+		--backends local --batching on --compete
 
 gpu-check: $(STAMP)
 	$(BIN)/python bench/gpu_check.py
