@@ -172,10 +172,12 @@ def render_section(cores: int, peak1: float, peak: float, rounds: int) -> None:
           f"contended / one-thread time: {contended / single:.2f}x (goal <= 1.5x)")  # fmt: skip
     g1, g = 2 * recipe.work() / single / 1e9, 2 * recipe.work() / ours / 1e9
     print(f"  roofline: {g1:.1f} GFLOP/s on one thread = {g1 / peak1:.0%} of the one-thread "
-          f"matmul peak; {g:.1f} on {cores} = {g / peak:.0%} of the {cores}-thread peak")  # fmt: skip
+          f"matmul peak; {g:.1f} on {cores} = {g / peak:.0%} of the {cores}-thread "
+          "peak")  # fmt: skip
     print(f"  one-thread profile: {profile_split(one, recipe)}")
-    for label, r in (("default /paint 1024x1024, 16 layers", Recipe(seed=1, layers=16)),
-                     ("1024x1024, width 128, 8 layers", Recipe(seed=1, width=128, layers=8))):  # fmt: skip
+    shapes = {"default /paint 1024x1024, 16 layers": Recipe(seed=1, layers=16),
+              "1024x1024, width 128, 8 layers": Recipe(seed=1, width=128, layers=8)}  # fmt: skip
+    for label, r in shapes.items():
         one.render(r)
         t = interleaved({"r": lambda r=r: one.render(r)}, max(2, rounds // 2))["r"]
         gf = 2 * r.work() / t / 1e9
