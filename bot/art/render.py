@@ -179,6 +179,7 @@ class Renderer:
             out[:, row0:row1] = tile.reshape(len(recipes), row1 - row0, first.w, 3).cpu()
 
         if self.device.type == "cpu" and self.budget.cores > 1 and len(bands) > 1:
+            one_thread_per_kernel()  # a Renderer built without create() too: never N x N threads
             self._paint_on_pool(paint, bands, first.h, progress)
         else:  # one tile, one core, or a GPU (whose kernels are parallel already)
             for band in bands:
