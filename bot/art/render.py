@@ -221,7 +221,7 @@ class Renderer:
                 fut.cancel()
             for fut in futures:
                 if not fut.cancelled():
-                    fut.exception()  # wait; the first error is the one raised
+                    fut.exception()  # wait for the tiles already running
             raise
 
     def _workers(self) -> ThreadPoolExecutor:
