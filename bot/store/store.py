@@ -142,6 +142,26 @@ class Store:
         await self.db.commit()
         return cur.rowcount == 1
 
+    async def record_outcome(
+        self,
+        render_id: str,
+        *,
+        timings: dict | None = None,
+        device: str | None = None,
+        versions: dict | None = None,
+        error: str | None = None,
+    ) -> bool:
+        """Write a queued render's outcome but keep it queued (unfinished() still lists it) until
+        finish_render: the queue records first and marks finished once the result is handed on,
+        so a crash in between re-queues it. False if it had already finished."""
+        cur = await self.db.execute(
+            "UPDATE renders SET finished_at = ?, timings = ?, device = ?, versions = ?, error = ?"
+            " WHERE id = ? AND status = 'queued'",
+            (time.time(), _json(timings), device, _json(versions), error, render_id),
+        )
+        await self.db.commit()
+        return cur.rowcount == 1
+
     async def mark_delivered(
         self, render_id: str, channel: int | None = None, message: int | None = None
     ) -> None:
