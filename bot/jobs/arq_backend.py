@@ -4,13 +4,16 @@ arq and redis are imported here only, so the local backend never needs them. Job
 dicts (JobRequest.to_dict) and come back as plain dicts (Done.to_dict or an error's kind and
 message). Priorities ride on arq's queue score: workers take the lowest score first, so an
 interactive job's score is its enqueue time minus a large offset per priority level.
+
+A result stays in Redis until the queue has marked its job finished in the store. If the bot dies
+first, or the store fails, the next start re-queues the job under the same id; arq then enqueues
+nothing (a result with that id exists) and the result is collected again, without a re-render.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from arq import create_pool
@@ -21,7 +24,7 @@ from redis.exceptions import WatchError
 
 from bot.errors import JobCancelled, JobFailed, JobTimeout
 from bot.jobs.model import JobRequest, Priority, outcome_from_dict
-from bot.jobs.queue import Outcome
+from bot.jobs.queue import Deliver, Outcome
 
 log = logging.getLogger(__name__)
 FUNCTION = "paint"  # the worker's job function
@@ -35,9 +38,10 @@ class ArqBackend:
         self.redis: ArqRedis | None = None
         self._outstanding: set[str] = set()
         self._collector: asyncio.Task | None = None
-        self._deliver: Callable[[str, Outcome], None] | None = None
+        self._deliver: Deliver | None = None
+        self._recorded: set[str] = set()  # results whose jobs the store has marked finished
 
-    async def start(self, deliver: Callable[[str, Outcome], None]) -> None:
+    async def start(self, deliver: Deliver) -> None:
         settings = RedisSettings.from_dsn(self.redis_url)
         self.redis = await create_pool(settings, default_queue_name=self.queue_name)
         self._deliver = deliver
@@ -57,6 +61,10 @@ class ArqBackend:
             self._collector.cancel()
             await asyncio.gather(self._collector, return_exceptions=True)
         if self.redis is not None:
+            try:
+                await self._drop_recorded()
+            except Exception as e:  # noqa: BLE001 - arq expires results on its own
+                log.warning("could not drop recorded results from Redis: %s", e)
             await self.redis.aclose()
 
     async def enqueue(self, req: JobRequest) -> None:
@@ -120,6 +128,7 @@ class ArqBackend:
             await asyncio.sleep(self.poll_s)
 
     async def _collect_once(self) -> None:
+        await self._drop_recorded()
         ids = list(self._outstanding)
         if not ids or self.redis is None:
             return
@@ -128,12 +137,25 @@ class ArqBackend:
             if blob is not None:
                 self._outstanding.discard(job_id)
                 self._emit(job_id, _outcome(blob))
-                # The queue has recorded it once the loop runs the delivery; the bytes can go.
-                await self.redis.delete(result_key_prefix + job_id)
+
+    async def _drop_recorded(self) -> None:
+        """Delete the results whose jobs the store has marked finished: never needed again."""
+        if not self._recorded or self.redis is None:
+            return
+        ids = list(self._recorded)
+        await self.redis.delete(*(result_key_prefix + i for i in ids))
+        self._recorded.difference_update(ids)
 
     def _emit(self, job_id: str, outcome: Outcome) -> None:
-        if self._deliver is not None:
-            self._deliver(job_id, outcome)
+        if self._deliver is None:
+            return
+        finished = self._deliver(job_id, outcome)
+
+        def settled(f: asyncio.Future[bool]) -> None:
+            if not f.cancelled() and f.result():  # else the result stays for the next start
+                self._recorded.add(job_id)
+
+        finished.add_done_callback(settled)
 
 
 def _outcome(blob: bytes) -> Outcome:

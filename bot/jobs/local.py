@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from bot.jobs.executor import Executor
 from bot.jobs.model import JobRequest
-from bot.jobs.queue import Outcome
+from bot.jobs.queue import Deliver, Outcome
 
 
 class LocalBackend:
@@ -15,9 +15,10 @@ class LocalBackend:
         self.executor = executor
         self._deliver: Callable[[str, Outcome], None] | None = None
 
-    async def start(self, deliver: Callable[[str, Outcome], None]) -> None:
+    async def start(self, deliver: Deliver) -> None:
         loop = asyncio.get_running_loop()
-        # The executor calls back on its own threads; outcomes are handled on the loop.
+        # The executor calls back on its own threads; outcomes are handled on the loop. Nothing
+        # is kept to drop once recorded: the next start renders an unrecorded job again.
         self._deliver = lambda job_id, out: loop.call_soon_threadsafe(deliver, job_id, out)
         self.executor.start()
 

@@ -1,9 +1,11 @@
 """The render queue's one interface: submit a job, get a handle; limits, store and metrics.
 
 `RenderQueue` is the same for every backend: it admits a job (global cap, per-user cap), writes it
-to the store before acknowledging it, hands it to a `Backend` (in-process or arq), and resolves the
-handle when the backend reports the outcome, after the store has recorded it. On start it re-queues
-the jobs the store holds as unfinished, so accepted jobs survive a crash.
+to the store before acknowledging it, and hands it to a `Backend` (in-process or arq). When the
+backend reports the outcome, the queue records it in the store (the job stays queued there), hands
+it to `on_done`, then marks the job finished and resolves its handle. On start it re-queues the jobs
+the store holds as unfinished, so an accepted job is delivered after a crash at any point before it
+was marked finished, and never again after. An outcome the store cannot take is not delivered.
 """
 
 from __future__ import annotations
@@ -26,12 +28,17 @@ from bot.store import RenderRow, Store
 log = logging.getLogger(__name__)
 Outcome = Done | BaseException
 OnDone = Callable[[JobRequest, Outcome], Awaitable[None]]
+# The queue's side of a backend: called on the loop with a job's outcome; the future becomes True
+# once the job is marked finished in the store (the backend may drop its copy of the outcome) or
+# False if it is not (the store keeps the job queued and the next start asks for it again).
+Deliver = Callable[[str, Outcome], "asyncio.Future[bool]"]
+NOT_RECORDED = "the painting could not be recorded; it stays queued and comes after the next start"
 
 
 class Backend(Protocol):
     """Where jobs run. `deliver(job_id, outcome)` is called on the event loop, once per job."""
 
-    async def start(self, deliver: Callable[[str, Outcome], None]) -> None: ...
+    async def start(self, deliver: Deliver) -> None: ...
     async def enqueue(self, req: JobRequest) -> None: ...
     async def cancel(self, job_id: str) -> bool:
         """True if it was still waiting: then the backend delivers JobCancelled itself."""
@@ -120,16 +127,19 @@ class RenderQueue:
     ) -> None:
         self.backend, self.limits, self.store = backend, limits or Limits(), store
         self.metrics = metrics or Metrics()
-        self.on_done = on_done  # called for every finished job, re-queued ones included
+        # Called for every finished job, re-queued ones included; once, unless the process dies
+        # while it runs (then again after the restart, with the same request id).
+        self.on_done = on_done
         self._jobs: dict[str, Job] = {}
         self._per_user: Counter[int] = Counter()
         self._tasks: set[asyncio.Task] = set()
-        self._completing: set[str] = set()  # outcome in hand, store write in flight
+        self._completing: set[str] = set()  # outcome in hand: being recorded and handed on
         self._pace = _Pace()
         self._open = False
 
     async def start(self) -> list[Job]:
-        """Start the backend and re-queue what the store holds as unfinished."""
+        """Start the backend and re-queue what the store holds as unfinished: jobs that never
+        ran, and those whose outcome was not yet handed on when the last process stopped."""
         await self.backend.start(self._deliver)
         self._open = True
         jobs = []
@@ -148,8 +158,10 @@ class RenderQueue:
     async def close(self) -> None:
         """Stop taking jobs; unfinished ones stay queued in the store for the next start."""
         self._open = False
+        # Outcomes in hand first, so the backend still hears which ones were recorded.
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.backend.close()
-        if self._tasks:
+        while self._tasks:  # outcomes the backend reported while closing
             await asyncio.gather(*self._tasks, return_exceptions=True)
         for job in list(self._jobs.values()):
             self._settle(job, QueueClosed("the render queue was shut down"))
@@ -264,12 +276,14 @@ class RenderQueue:
             else:
                 job._future.set_result(outcome)
 
-    def _deliver(self, job_id: str, outcome: Outcome) -> None:
+    def _deliver(self, job_id: str, outcome: Outcome) -> asyncio.Future[bool]:
         """Called by the backend on the loop. A second delivery for one job is ignored."""
+        finished = asyncio.get_running_loop().create_future()
         job = self._jobs.get(job_id)
         if job is None or job_id in self._completing:
             log.debug("ignoring a late or repeated outcome for %s", job_id)
-            return
+            finished.set_result(False)
+            return finished
         if isinstance(outcome, BaseException) and not isinstance(outcome, BotError):
             # One error type for every backend; the original stays as the cause.
             failed = JobFailed(f"the painting failed: {type(outcome).__name__}: {outcome}")
@@ -277,28 +291,56 @@ class RenderQueue:
             outcome = failed
         if isinstance(outcome, QueueClosed):
             self._settle(job, outcome)  # shutting down: the store keeps it queued for next time
-            return
+            finished.set_result(False)
+            return finished
         self._completing.add(job_id)
-        task = asyncio.get_running_loop().create_task(self._complete(job, outcome))
+        task = asyncio.get_running_loop().create_task(self._complete(job, outcome, finished))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return finished
 
-    async def _complete(self, job: Job, outcome: Outcome) -> None:
+    async def _complete(self, job: Job, outcome: Outcome, finished: asyncio.Future[bool]) -> None:
+        """Record, hand on, mark finished, in that order. Until the mark the store lists the job
+        as unfinished, so a crash anywhere before it means the next start delivers it again; an
+        outcome the store does not take is not delivered now (the next start runs it again)."""
+        marked = False
         try:
-            if self.store is not None:  # recorded before anyone hears of it: exactly once
-                await self.store.finish_render(job.id, **_record(outcome))
-        except Exception:
-            log.exception("recording job %s failed; a restart will run it again", job.id)
+            if not await self._write(job, outcome, final=self.on_done is None):
+                self._settle(job, JobFailed(NOT_RECORDED))
+                return
+            if self.on_done is None:
+                marked = True
+            else:
+                try:
+                    await self.on_done(job.request, outcome)
+                except Exception:
+                    log.exception("on_done failed for job %s", job.id)
+                marked = await self._write(job, outcome, final=True)
+            self._settle(job, outcome)
+            self._count(outcome)
+            self._pace.completed(busy_after=bool(self._jobs))
         finally:
             self._completing.discard(job.id)
-            self._settle(job, outcome)
-        self._count(outcome)
-        self._pace.completed(busy_after=bool(self._jobs))
-        if self.on_done is not None:
-            try:
-                await self.on_done(job.request, outcome)
-            except Exception:
-                log.exception("on_done failed for job %s", job.id)
+            finished.set_result(marked)
+
+    async def _write(self, job: Job, outcome: Outcome, *, final: bool) -> bool:
+        """Put the outcome in the store, marking the job finished or (not final) keeping it
+        queued; False, with one line in the log, if the store fails."""
+        if self.store is None:
+            return True
+        status, details = _record(outcome)
+        try:
+            if final:
+                await self.store.finish_render(job.id, status, **details)
+            else:
+                await self.store.record_outcome(job.id, **details)
+            return True
+        except Exception as e:
+            what = "not delivered; it stays queued and the next start delivers it"
+            if final and self.on_done is not None:
+                what = "handed on but not marked finished; the next start delivers it again"
+            log.error("job %s: the store failed (%s: %s): %s", job.id, type(e).__name__, e, what)
+            return False
 
     def _count(self, outcome: Outcome) -> None:
         if isinstance(outcome, Done):
@@ -334,11 +376,10 @@ def _request(row: RenderRow) -> JobRequest:
     return JobRequest.from_dict(d)
 
 
-def _record(outcome: Outcome) -> dict:
-    """The store's columns for a finished job."""
+def _record(outcome: Outcome) -> tuple[str, dict]:
+    """The store's status and other columns for a finished job."""
     if isinstance(outcome, Done):
-        f = outcome.finished
-        return {"status": "done", "timings": f.timings, "device": outcome.device,
-                "versions": outcome.versions}  # fmt: skip
+        timings = outcome.finished.timings
+        return "done", {"timings": timings, "device": outcome.device, "versions": outcome.versions}
     status = "cancelled" if isinstance(outcome, JobCancelled) else "failed"
-    return {"status": status, "error": str(outcome) or type(outcome).__name__}
+    return status, {"error": str(outcome) or type(outcome).__name__}
