@@ -1,7 +1,7 @@
 """The render queue's contract, run against both backends: local, and arq on a real Redis.
 
 The arq run uses a real redis-server and a real arq Worker (in this process, so tests can hold its
-renderer at a gate); tests/test_jobs_crash.py runs `python -m bot.jobs worker` processes.
+renderer at a gate); tests/test_jobs_crash.py runs `cppn-bot worker` processes.
 """
 
 from __future__ import annotations
@@ -290,7 +290,7 @@ async def test_cancel_a_waiting_job_and_a_running_one(make_env):
         await waiting.result(5)
     assert (await waiting.state()).status == JobStatus.CANCELLED
     assert await running.cancel() is False  # already on the device: asked to stop
-    await until(lambda: env.executor.stop_requested(running.id))  # arq: the worker heard it
+    await until(env.gate.stop_asked)  # arq: the worker heard it
     env.gate.open()
     with pytest.raises(JobCancelled):
         await running.result(20)

@@ -20,6 +20,7 @@ import pytest
 
 from bot.art import Recipe
 from bot.art.render import Renderer
+from bot.errors import JobCancelled
 
 
 def tiny(seed: int, width: int = 8, **kw) -> Recipe:
@@ -56,7 +57,8 @@ class FakeQuotes:
 
 class GatedRenderer:
     """The real renderer behind a gate: renders wait while it is closed. Records every batch,
-    and raises for recipes whose seed is in `poison` (a job that breaks its batch)."""
+    raises for recipes whose seed is in `poison` (a job that breaks its batch), and can tell
+    whether the render at the gate has been asked to stop (`stop_asked`)."""
 
     def __init__(self, inner: Renderer) -> None:
         self.inner = inner
@@ -66,6 +68,7 @@ class GatedRenderer:
         self._open = threading.Event()
         self._open.set()
         self.entered = threading.Event()  # set when a render is waiting at the gate
+        self._progress = None  # the progress hook of the last render to enter
 
     def close(self) -> None:
         self._open.clear()
@@ -73,7 +76,18 @@ class GatedRenderer:
     def open(self) -> None:
         self._open.set()
 
+    def stop_asked(self) -> bool:
+        """Whether the executor has asked the last render to stop: its progress hook, which
+        the real renderer calls between tiles, raises JobCancelled."""
+        try:
+            if self._progress is not None:
+                self._progress(0, 1)
+        except JobCancelled:
+            return True
+        return False
+
     def render_batch(self, recipes, progress=None, timings=None):
+        self._progress = progress
         self.entered.set()
         if not self._open.wait(30):
             raise TimeoutError("the test never opened the gate")

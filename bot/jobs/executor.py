@@ -123,12 +123,6 @@ class Executor:
         self._safe_deliver(item, JobCancelled("the painting was cancelled"))
         return True
 
-    def stop_requested(self, job_id: str) -> bool:
-        """True while a running job has been asked to stop."""
-        with self._cv:
-            item = self._running.get(job_id)
-            return item is not None and item.cancelled
-
     def waiting(self) -> list[str]:
         """Ids of the jobs not yet started, in the order they will run."""
         with self._cv:
