@@ -96,7 +96,7 @@ async def run_load(settings: Settings, jobs: list[PaintJob], users: int, db: Pat
 
     await asyncio.gather(*(user(u, mine) for u, mine in enumerate(per_user)))
     elapsed = time.perf_counter() - t0
-    await asyncio.sleep(0.2)  # late duplicate deliveries would show up here
+    await queue.idle()  # every on_done has returned: a late duplicate would be counted
     statuses = await store.renders_by_status()
     await queue.close()
     await store.close()
@@ -142,8 +142,9 @@ def start_redis(tmp: Path) -> tuple[str, subprocess.Popen | None]:
 
 
 def start_workers(n: int, settings: Settings) -> list[subprocess.Popen]:
-    args = [sys.executable, "-m", "bot.jobs", "worker", "--redis", settings.redis_url, "--queue",
-            settings.queue_name, "--no-quotes", "--batch-max", str(settings.batch_max)]  # fmt: skip
+    cppn_bot = str(Path(sys.executable).with_name("cppn-bot"))  # the console script, in the venv
+    args = [cppn_bot, "worker", "--redis", settings.redis_url, "--queue", settings.queue_name,
+            "--no-quotes", "--batch-max", str(settings.batch_max)]  # fmt: skip
     if not settings.batching:
         args.append("--no-batching")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CPPN_POLL_S": str(settings.poll_s)}
