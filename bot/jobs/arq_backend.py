@@ -5,9 +5,10 @@ dicts (JobRequest.to_dict) and come back as plain dicts (Done.to_dict or an erro
 message). Priorities ride on arq's queue score: workers take the lowest score first, so an
 interactive job's score is its enqueue time minus a large offset per priority level.
 
-A result stays in Redis until the queue has marked its job finished in the store. If the bot dies
-first, or the store fails, the next start re-queues the job under the same id; arq then enqueues
-nothing (a result with that id exists) and the result is collected again, without a re-render.
+A result stays in Redis until the queue has marked its job finished in the store (or arq's own
+expiry, an hour). If the bot dies first, or the store fails, the next start re-queues the job under
+the same id; arq then enqueues nothing (a result with that id exists) and the result is collected
+again, without a re-render; past the expiry the job is rendered again (replay is exact).
 """
 
 from __future__ import annotations
