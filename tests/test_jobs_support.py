@@ -20,7 +20,7 @@ import pytest
 
 from bot.art import Recipe
 from bot.art.render import Renderer
-from bot.errors import JobCancelled
+from bot.errors import JobCancelled, JobTimeout
 
 
 def tiny(seed: int, width: int = 8, **kw) -> Recipe:
@@ -69,6 +69,7 @@ class GatedRenderer:
         self._open.set()
         self.entered = threading.Event()  # set when a render is waiting at the gate
         self._progress = None  # the progress hook of the last render to enter
+        self.tiles_painted: int | None = None  # tiles the last render went on to paint
 
     def close(self) -> None:
         self._open.clear()
@@ -78,11 +79,11 @@ class GatedRenderer:
 
     def stop_asked(self) -> bool:
         """Whether the executor has asked the last render to stop: its progress hook, which
-        the real renderer calls between tiles, raises JobCancelled."""
+        the real renderer calls between tiles, raises JobCancelled or JobTimeout."""
         try:
             if self._progress is not None:
                 self._progress(0, 1)
-        except JobCancelled:
+        except (JobCancelled, JobTimeout):
             return True
         return False
 
@@ -94,7 +95,19 @@ class GatedRenderer:
         self.batches.append([r.seed for r in recipes])
         if self.poison & {r.seed for r in recipes}:
             raise RuntimeError("poisoned recipe")
-        return self.inner.render_batch(recipes, progress, timings)
+        tiles = 0
+
+        def counted(done: int, total: int) -> None:
+            nonlocal tiles
+            if progress is not None:
+                progress(done, total)  # raises to stop: the tile after it is not rendered
+            if done < total:
+                tiles += 1
+
+        try:
+            return self.inner.render_batch(recipes, counted, timings)
+        finally:
+            self.tiles_painted = tiles
 
 
 def free_port() -> int:
