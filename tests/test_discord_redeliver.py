@@ -80,3 +80,14 @@ def test_job_nonces_are_stable_positive_and_distinct():
     assert job_nonce("a") == job_nonce("a")
     assert job_nonce("a") != job_nonce("b")
     assert 0 < job_nonce("a") < 2**63
+
+
+async def test_a_repeated_hand_over_of_a_delivered_job_posts_nothing(rig):  # noqa: F811
+    """The queue hands a job on again when a crash cut its last hand-over short (after the post
+    and its record, before the mark finished): the painter sees the record and posts nothing."""
+    job = await rig.queue.submit(PaintJob(tiny(44)), Owner(13, 100, 904))
+    await rig.queue.idle()
+    assert len(_sends(rig, 904)) == 1  # nobody watched it: posted in its channel, recorded
+    outcome = await job.outcome()
+    await rig.painter.on_done(job.request, outcome)  # the repeat
+    assert len(_sends(rig, 904)) == 1

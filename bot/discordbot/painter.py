@@ -219,6 +219,15 @@ class Painter:
             return
         if request.priority != Priority.INTERACTIVE:
             return  # the daily poster follows its own jobs, re-queued ones included
+        if self.store is not None:
+            row = await self.store.get_render(request.id)
+            if row is not None and row.delivered_at is not None:
+                # Handed on again after a restart that cut the last hand-over short: it was
+                # delivered then (the queue repeats on_done rather than lose a job).
+                log.info(
+                    "job %s was delivered before the restart; not posting it again", request.id
+                )
+                return
         await self._to_channel(request, outcome)
 
     async def _to_channel(self, request: JobRequest, outcome: Done | BaseException) -> None:
