@@ -73,9 +73,9 @@ def timings(dev: Renderer, scale: int) -> None:
 
 
 def end_to_end(pipeline, side: int) -> None:
-    from bot.pipeline import PaintJob
+    from bot.pipeline import PaintSpec
 
-    jobs = [PaintJob(Recipe(seed=s, layers=16, w=side, h=side)) for s in (1, 2, 3)]
+    jobs = [PaintSpec(Recipe(seed=s, layers=16, w=side, h=side)) for s in (1, 2, 3)]
     pipeline.run(jobs[0])  # warm up: kernels, fonts, the quote model
     best: dict[str, float] = {}
     for job in jobs:
@@ -93,12 +93,12 @@ def end_to_end(pipeline, side: int) -> None:
 
 def throughput(pipeline, side: int, sizes: tuple[int, ...]) -> None:
     """n jobs of the default architecture: one batched render, then finishing on a pool."""
-    from bot.pipeline import PaintJob
+    from bot.pipeline import PaintSpec
 
     cores = usable_cpus()
     with ThreadPoolExecutor(cores) as pool:
         for n in sizes:
-            jobs = [PaintJob(Recipe(seed=100 + s, layers=16, w=side, h=side)) for s in range(n)]
+            jobs = [PaintSpec(Recipe(seed=100 + s, layers=16, w=side, h=side)) for s in range(n)]
             pipeline.renderer.render_batch([j.recipe for j in jobs])  # warm up this batch size
             sync()
             t0 = time.perf_counter()

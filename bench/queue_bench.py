@@ -39,14 +39,14 @@ from bot.art import Recipe  # noqa: E402
 from bot.cpus import usable_cpus  # noqa: E402
 from bot.jobs import Owner, create_queue  # noqa: E402
 from bot.jobs.factory import build_pipeline  # noqa: E402
-from bot.pipeline import PaintJob  # noqa: E402
+from bot.pipeline import PaintSpec  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.store import Store  # noqa: E402
 
 QUOTE = "The picture is a question the network asks itself."
 
 
-def workload(n: int, size: int, seed: int = 1, custom: bool = True) -> list[PaintJob]:
+def workload(n: int, size: int, seed: int = 1, custom: bool = True) -> list[PaintSpec]:
     """80% default architecture, 10% width 32, 10% 12 layers; random seeds."""
     rng = random.Random(seed)
     jobs = []
@@ -54,11 +54,11 @@ def workload(n: int, size: int, seed: int = 1, custom: bool = True) -> list[Pain
         kind = rng.random()
         shape = {"width": 32} if kind < 0.1 else {"layers": 12} if kind < 0.2 else {}
         recipe = Recipe(seed=rng.randrange(2**32), w=size, h=size, **shape)
-        jobs.append(PaintJob(recipe, custom_quote=QUOTE if custom else None))
+        jobs.append(PaintSpec(recipe, custom_quote=QUOTE if custom else None))
     return jobs
 
 
-async def run_load(settings: Settings, jobs: list[PaintJob], users: int, db: Path,
+async def run_load(settings: Settings, jobs: list[PaintSpec], users: int, db: Path,
                    quotes=None) -> dict:  # fmt: skip
     store = await Store.open(db)
     delivered: Counter[str] = Counter()
@@ -74,10 +74,10 @@ async def run_load(settings: Settings, jobs: list[PaintJob], users: int, db: Pat
     errors: list[str] = []
     t0 = time.perf_counter()
 
-    async def user(uid: int, mine: list[PaintJob]) -> None:
+    async def user(uid: int, mine: list[PaintSpec]) -> None:
         slots = asyncio.Semaphore(settings.user_max_pending)
 
-        async def one(job: PaintJob) -> None:
+        async def one(job: PaintSpec) -> None:
             try:
                 t = time.perf_counter()
                 handle = await queue.submit(job, Owner(user=uid))

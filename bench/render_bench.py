@@ -188,17 +188,17 @@ def render_section(cores: int, peak1: float, peak: float, rounds: int) -> None:
 def stages_section(rounds: int) -> None:
     """Default /paint (1024x1024, 16 layers, generated quote), everything on one core."""
     from bot.compose import Compositor
-    from bot.pipeline import PaintJob, Pipeline, load_quotes
+    from bot.pipeline import PaintSpec, Pipeline, load_quotes
 
     budget = CpuBudget(1)
     pipeline = Pipeline(Renderer.create("cpu", budget=budget), Compositor(), load_quotes(), budget)
     seeds = (1, 2, 3)
-    pipeline.run(PaintJob(Recipe(seed=9, layers=16)))  # warm up: fonts, quote model
+    pipeline.run(PaintSpec(Recipe(seed=9, layers=16)))  # warm up: fonts, quote model
     best: dict[int, dict[str, float]] = {}
     sizes = []
     for _ in range(max(2, rounds // 2)):
         for seed in seeds:
-            done = pipeline.run(PaintJob(Recipe(seed=seed, layers=16)))
+            done = pipeline.run(PaintSpec(Recipe(seed=seed, layers=16)))
             mine = best.setdefault(seed, dict(done.timings))
             for k, v in done.timings.items():
                 mine[k] = min(mine[k], v)

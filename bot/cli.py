@@ -22,7 +22,7 @@ from bot.art.render import Progress, Renderer
 from bot.discordbot import commands as discord_verbs
 from bot.errors import DiscordUnreachable, SettingsError, StoreError, TokenRejected, UserError
 from bot.jobs import commands as job_verbs
-from bot.pipeline import Finished, PaintJob, Pipeline, load_quotes
+from bot.pipeline import PaintSpec, Picture, Pipeline, load_quotes
 from bot.quotes import commands as quote_verbs
 from bot.quotes.voices import DEFAULT_VOICE, VOICE_NAMES, VOICES
 
@@ -175,7 +175,7 @@ def _progress_bar(recipe: Recipe) -> tuple[Progress | None, Callable[[], None]]:
     return update, bar.close
 
 
-def _pipeline(device: str, job: PaintJob) -> Pipeline:
+def _pipeline(device: str, job: PaintSpec) -> Pipeline:
     from bot.compose import Compositor
 
     quotes = None
@@ -184,7 +184,7 @@ def _pipeline(device: str, job: PaintJob) -> Pipeline:
     return Pipeline(Renderer.create(device), Compositor(), quotes)
 
 
-def _write(path: Path, done: Finished) -> Path:
+def _write(path: Path, done: Picture) -> Path:
     """Write the bytes; a WebP/JPEG fallback gets its own extension."""
     ext = "." + {"image/png": "png", "image/webp": "webp", "image/jpeg": "jpg"}[done.mime]
     if path.suffix.lower() != ext and done.mime != "image/png":
@@ -196,7 +196,7 @@ def _write(path: Path, done: Finished) -> Path:
     return path
 
 
-def _paint_to_file(job: PaintJob, args: argparse.Namespace) -> int:
+def _paint_to_file(job: PaintSpec, args: argparse.Namespace) -> int:
     pipeline = _pipeline(args.device, job)
     progress, close = _progress_bar(job.recipe)
     try:
@@ -213,11 +213,11 @@ def _paint_to_file(job: PaintJob, args: argparse.Namespace) -> int:
     return 0
 
 
-def _job(recipe: Recipe, args: argparse.Namespace) -> PaintJob:
+def _job(recipe: Recipe, args: argparse.Namespace) -> PaintSpec:
     limit = args.max_bytes if args.max_bytes is not None else 1 << 40
     if limit < 10_000:
         raise UserError(f"--max-bytes {limit} is not allowed: at least 10000")
-    return PaintJob(_quote_options(recipe, args), args.quote, limit)
+    return PaintSpec(_quote_options(recipe, args), custom_quote=args.quote, byte_limit=limit)
 
 
 def _cmd_paint(args: argparse.Namespace) -> int:

@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import KW_ONLY, asdict, dataclass, field, fields, replace
 from typing import Protocol
 
 import numpy as np
 
 from bot import __version__
-from bot.art.code import format_code
+from bot.art.code import format_code, parse_code
 from bot.art.recipe import Recipe
 from bot.art.render import Renderer
 from bot.compose import Caption, Compositor
@@ -80,10 +80,11 @@ def check_quote_models(model_ids: dict[int, str]) -> None:
 
 
 @dataclass(frozen=True)
-class PaintJob:
+class PaintSpec:
     """Plain data: everything a worker anywhere needs to finish one picture."""
 
     recipe: Recipe
+    _: KW_ONLY
     custom_quote: str | None = None  # travels beside the replay code, never inside it
     byte_limit: int = DISCORD_DEFAULT_LIMIT
 
@@ -101,19 +102,35 @@ class PaintJob:
         return format_code(self.recipe)
 
 
-@dataclass(frozen=True)
-class Finished:
+@dataclass(frozen=True, kw_only=True)
+class Picture:
+    """A finished painting: the encoded file, what it shows and how it was made."""
+
     data: bytes
     mime: str
     width: int
     height: int
-    code: str
+    recipe: Recipe  # what was painted (replay code: .code)
     quote: str | None
     attribution: str | None
     quote_engine: str | None  # what wrote the quote: the generator's word for it, "custom", None
     note: str  # what the encoder did to fit the byte limit, if anything
     placement: str | None
     timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def code(self) -> str:
+        return format_code(self.recipe)
+
+    def to_dict(self) -> dict:
+        """Plain data (the recipe as its code, which determines it exactly)."""
+        d = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "recipe"}
+        return {**d, "code": self.code}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Picture:
+        rest = {k: v for k, v in d.items() if k != "code"}
+        return cls(**rest, recipe=parse_code(d["code"]))
 
 
 class Pipeline:
@@ -126,53 +143,61 @@ class Pipeline:
         # slots too, so finishing jobs beside a render never run more threads than cores.
         self.budget = budget or getattr(renderer, "budget", None) or CpuBudget.detect()
 
-    def run(self, job: PaintJob, progress=None) -> Finished:
+    def run(self, spec: PaintSpec, progress=None) -> Picture:
         timings: dict[str, float] = {}
-        art = self.renderer.render_batch([job.recipe], progress, timings)[0]
-        return self.finish(job, art, timings)
+        art = self.renderer.render_batch([spec.recipe], progress, timings)[0]
+        return self.finish(spec, art, timings)
 
-    def finish(self, job: PaintJob, art: np.ndarray, timings: dict[str, float]) -> Finished:
+    def finish(self, spec: PaintSpec, art: np.ndarray, timings: dict[str, float]) -> Picture:
         """Quote, compose and encode an already rendered painting (the CPU-side stages), holding
         one slot of the CPU budget (the quote model's torch kernels and Pillow's run on this one
         thread)."""
         with self.budget.slot():
-            return self._finish(job, art, dict(timings))
+            return self._finish(spec, art, dict(timings))
 
-    def _finish(self, job: PaintJob, art: np.ndarray, timings: dict[str, float]) -> Finished:
+    def _finish(self, spec: PaintSpec, art: np.ndarray, timings: dict[str, float]) -> Picture:
         t = time.perf_counter()
-        caption, engine = self._caption(job)
+        caption, engine = self._caption(spec)
         timings["quote"] = time.perf_counter() - t
         t = time.perf_counter()
-        img, plan = self.compositor.compose(art, caption, job.recipe.placement)
+        img, plan = self.compositor.compose(art, caption, spec.recipe.placement)
         timings["compose"] = time.perf_counter() - t
         t = time.perf_counter()
-        out = encode(img, self._metadata(job, caption, engine), job.byte_limit)
+        out = encode(img, self._metadata(spec, caption, engine), spec.byte_limit)
         timings["encode"] = time.perf_counter() - t
-        return Finished(
-            out.data, out.mime, out.width, out.height, job.code,
-            caption.text if caption else None, caption.attribution if caption else None,
-            engine, out.note, plan.layout.placement if plan else None, timings,
-        )  # fmt: skip
+        return Picture(
+            data=out.data,
+            mime=out.mime,
+            width=out.width,
+            height=out.height,
+            recipe=spec.recipe,
+            quote=caption.text if caption else None,
+            attribution=caption.attribution if caption else None,
+            quote_engine=engine,
+            note=out.note,
+            placement=plan.layout.placement if plan else None,
+            timings=timings,
+        )
 
-    def _caption(self, job: PaintJob) -> tuple[Caption | None, str | None]:
-        if job.custom_quote is not None:
-            return Caption(job.custom_quote), "custom"
-        if job.recipe.quote == "none":
+    def _caption(self, spec: PaintSpec) -> tuple[Caption | None, str | None]:
+        if spec.custom_quote is not None:
+            return Caption(spec.custom_quote), "custom"
+        if spec.recipe.quote == "none":
             return None, None
         if self.quotes is None:
             raise BotError("this pipeline has no quote generator; paint with no quote")
-        r = job.recipe
+        r = spec.recipe
         style = "signature" if r.signature else "generated"
         q = self.quotes.generate(
             r.quote_seed(), attribution=style, engine=r.quote_engine, voice_name=r.voice
         )
         return Caption(q.text, q.attribution.lstrip("—–- ").strip() or None), q.engine
 
-    def _metadata(self, job: PaintJob, caption: Caption | None, engine: str | None) -> dict:
+    def _metadata(self, spec: PaintSpec, caption: Caption | None, engine: str | None) -> dict:
         meta = {
-            "replay-code": job.code,
+            "replay-code": spec.code,
             "Software": f"cppn-bot {__version__}",
-            "parameters": json.dumps(asdict(job.recipe), separators=(",", ":")),
+            "parameters": json.dumps(asdict(spec.recipe), separators=(",", ":")),
         }
         if caption:
             meta["quote"] = caption.text
@@ -180,5 +205,5 @@ class Pipeline:
             if caption.attribution:
                 meta["attribution"] = caption.attribution
         if self.quotes is not None and caption and engine != "custom":
-            meta["quote-model"] = self.quotes.model_ids[job.recipe.quote_engine]
+            meta["quote-model"] = self.quotes.model_ids[spec.recipe.quote_engine]
         return meta

@@ -17,8 +17,8 @@ from bot.discordbot.daily import RETRY_S, DailyPoster
 from bot.discordbot.options import daily_recipe
 from bot.discordbot.schedule import SETTING_KEY, DailyConfig
 from bot.jobs import Priority, RenderQueue
-from bot.jobs.model import Done, JobRequest
-from bot.pipeline import Finished
+from bot.jobs.model import JobResult, QueuedJob
+from bot.pipeline import Picture
 from bot.store import Store
 
 DAILY_LOG = "bot.discordbot.daily"
@@ -45,18 +45,30 @@ class InstantBackend:
     """A render backend that finishes every job at once with a tiny fake picture."""
 
     def __init__(self) -> None:
-        self.requests: list[JobRequest] = []
+        self.requests: list[QueuedJob] = []
         self.deliver = None
 
     async def start(self, deliver) -> None:
         self.deliver = deliver
 
-    async def enqueue(self, req: JobRequest) -> None:
+    async def enqueue(self, req: QueuedJob) -> None:
         self.requests.append(req)
-        r = req.job.recipe
-        finished = Finished(b"\x89PNG fake", "image/png", r.w, r.h, req.job.code, "A quote.",
-                            "Someone", "neural", "", "bottom")  # fmt: skip
-        done = Done(finished, "fake", {"bot": "test"}, 1, 0.0)
+        r = req.spec.recipe
+        picture = Picture(
+            data=b"\x89PNG fake",
+            mime="image/png",
+            width=r.w,
+            height=r.h,
+            recipe=r,
+            quote="A quote.",
+            attribution="Someone",
+            quote_engine="neural",
+            note="",
+            placement="bottom",
+        )
+        done = JobResult(
+            picture=picture, device="fake", versions={"bot": "test"}, batch=1, wait_s=0.0
+        )
         asyncio.get_running_loop().call_soon(self.deliver, req.id, done)
 
     async def cancel(self, job_id: str) -> bool:
@@ -105,7 +117,7 @@ class FakePublisher:
         self.lose_reply: set[int] = set()
         self.gate: asyncio.Event | None = None
 
-    async def send(self, guild: int, channel: int, day: date, finished: Finished) -> int:
+    async def send(self, guild: int, channel: int, day: date, finished: Picture) -> int:
         self.attempts.append(guild)
         if self.gate is not None:
             await self.gate.wait()

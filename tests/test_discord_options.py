@@ -26,14 +26,14 @@ from bot.discordbot.options import (
     replay_job,
 )
 from bot.errors import CodeError, RecipeError, UserError
-from bot.pipeline import PaintJob
+from bot.pipeline import PaintSpec
 from bot.quotes.voices import VOICE_NAMES, VOICES
 
 LIMIT = 8_000_000
 SEED = 7
 
 
-def paint(**kw) -> PaintJob:
+def paint(**kw) -> PaintSpec:
     return paint_job(PaintOptions(**kw), LIMIT, seed=SEED)
 
 

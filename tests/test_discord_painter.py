@@ -29,7 +29,7 @@ from bot.discordbot.painter import LATER, Painter, reply_errors
 from bot.discordbot.schedule import SETTING_KEY
 from bot.errors import UserError
 from bot.jobs import Owner, Priority, create_queue
-from bot.pipeline import PaintJob, Pipeline
+from bot.pipeline import PaintSpec, Pipeline
 from bot.settings import Settings
 from bot.store import Store
 
@@ -70,7 +70,7 @@ async def rig(renderer, tmp_path):
 
 
 def job(seed: int = 1, **kw):
-    return lambda limit: PaintJob(tiny(seed, **kw), None, limit)
+    return lambda limit: PaintSpec(tiny(seed, **kw), byte_limit=limit)
 
 
 async def test_a_request_is_deferred_shows_progress_then_the_painting(rig):
@@ -172,17 +172,17 @@ async def test_an_expiring_token_hands_over_to_the_channel(rig):
 
 
 async def test_results_nobody_waits_for_go_to_their_channel(rig):
-    await rig.queue.submit(PaintJob(tiny(8)), Owner(11, 100, 777))
+    await rig.queue.submit(PaintSpec(tiny(8)), Owner(11, 100, 777))
     await rig.queue.idle()
     post = rig.log.last("channel_send")[1]
     assert post["channel"] == 777 and "<@11>" in post["content"]
-    await rig.queue.submit(PaintJob(tiny(9)), Owner(100, 100, 778), Priority.SCHEDULED)
+    await rig.queue.submit(PaintSpec(tiny(9)), Owner(100, 100, 778), Priority.SCHEDULED)
     await rig.queue.idle()  # a scheduled job is the daily poster's to post, never on_done's
     assert all(e[1]["channel"] != 778 for e in rig.log if e[0] == "channel_send")
 
 
 async def test_a_result_finished_but_never_posted_is_painted_again(rig):
-    job_ = await rig.queue.submit(PaintJob(tiny(12)), Owner(13, 100, 901))
+    job_ = await rig.queue.submit(PaintSpec(tiny(12)), Owner(13, 100, 901))
     rig.painter.watching.add(job_.id)  # as if an interaction were following it ...
     await rig.queue.idle()  # ... and the process died before it posted
     assert [r.id for r in await rig.store.undelivered(0)] == [job_.id]
@@ -248,7 +248,7 @@ async def test_shutting_down_refuses_new_work_and_keeps_queued_work(rig):
 # --- cogs ------------------------------------------------------------------------------------
 class RecordingPainter:
     def __init__(self) -> None:
-        self.jobs: list[PaintJob] = []
+        self.jobs: list[PaintSpec] = []
 
     async def paint(self, interaction, make, **kw) -> None:
         self.jobs.append(make(1_000_000))
@@ -373,7 +373,7 @@ def test_progress_text_is_coarse_so_messages_are_edited_rarely():
 async def test_progress_edits_slow_down_as_the_queue_grows(rig):
     assert rig.painter._edit_every() == 0.05  # the rig's progress_s while the queue is empty
     rig.gate.close()
-    jobs = [await rig.queue.submit(PaintJob(tiny(40 + n)), Owner(60 + n)) for n in range(3)]
+    jobs = [await rig.queue.submit(PaintSpec(tiny(40 + n)), Owner(60 + n)) for n in range(3)]
     assert rig.painter._edit_every() == pytest.approx(0.3)  # 3 jobs sharing ~10 edits/s
     rig.gate.open()
     await asyncio.gather(*(j.outcome() for j in jobs))
@@ -381,9 +381,9 @@ async def test_progress_edits_slow_down_as_the_queue_grows(rig):
 
 async def test_a_job_kept_for_the_next_start_is_not_reported_as_failed(rig):
     from bot.errors import QueueClosed
-    from bot.jobs.model import JobRequest
+    from bot.jobs.model import QueuedJob
 
-    request = JobRequest(PaintJob(tiny(50)), Owner(70, 100, 880))
+    request = QueuedJob(spec=PaintSpec(tiny(50)), owner=Owner(70, 100, 880))
     await rig.painter._to_channel(request, QueueClosed("the render queue was shut down"))
     assert "channel_send" not in rig.log.kinds()
 

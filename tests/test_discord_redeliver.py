@@ -15,11 +15,11 @@ from waiting import until
 from bot.art.code import format_code
 from bot.discordbot.painter import job_nonce
 from bot.jobs import Owner
-from bot.pipeline import PaintJob
+from bot.pipeline import PaintSpec
 
 
 async def _finished_but_not_recorded(rig, seed: int, user: int, channel: int) -> str:  # noqa: F811
-    job = await rig.queue.submit(PaintJob(tiny(seed)), Owner(user, 100, channel))
+    job = await rig.queue.submit(PaintSpec(tiny(seed)), Owner(user, 100, channel))
     rig.painter.watching.add(job.id)  # as if an interaction were following it ...
     await rig.queue.idle()  # ... and the process died before it recorded the delivery
     rig.painter.watching.clear()
@@ -85,7 +85,7 @@ def test_job_nonces_are_stable_positive_and_distinct():
 async def test_a_repeated_hand_over_of_a_delivered_job_posts_nothing(rig):  # noqa: F811
     """The queue hands a job on again when a crash cut its last hand-over short (after the post
     and its record, before the mark finished): the painter sees the record and posts nothing."""
-    job = await rig.queue.submit(PaintJob(tiny(44)), Owner(13, 100, 904))
+    job = await rig.queue.submit(PaintSpec(tiny(44)), Owner(13, 100, 904))
     await rig.queue.idle()
     assert len(_sends(rig, 904)) == 1  # nobody watched it: posted in its channel, recorded
     outcome = await job.outcome()

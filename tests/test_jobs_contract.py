@@ -24,7 +24,7 @@ from bot.jobs import JobStatus, Owner, Priority, RenderQueue
 from bot.jobs.factory import build_executor
 from bot.jobs.metrics import Metrics
 from bot.jobs.queue import Limits
-from bot.pipeline import PaintJob, Pipeline
+from bot.pipeline import PaintSpec, Pipeline
 from bot.settings import Settings
 from bot.store import Store
 
@@ -143,7 +143,7 @@ async def test_a_job_comes_back_with_its_picture_and_is_recorded(make_env, rende
     done = await job.result(timeout=20)
     assert done.code == job.code and done.mime == "image/png"
     assert Image.open(io.BytesIO(done.data)).size == (32, 32)
-    alone = Pipeline(renderer, Compositor(), None).run(PaintJob(recipe))
+    alone = Pipeline(renderer, Compositor(), None).run(PaintSpec(recipe))
     assert done.data == alone.data  # the queue paints what the pipeline paints
     assert (await job.state()).status == JobStatus.DONE
     row = await env.store.get_render(job.id)
@@ -178,7 +178,7 @@ async def test_idle_means_every_job_and_every_on_done_has_finished(make_env):
 async def test_custom_quote_and_generated_quote_travel(make_env):
     env = await make_env()
     await env.queue.start()
-    custom = await env.queue.submit(PaintJob(tiny(3), custom_quote="mine"), 1)
+    custom = await env.queue.submit(PaintSpec(tiny(3), custom_quote="mine"), 1)
     generated = await env.queue.submit(Recipe(seed=4, w=48, h=32, layers=1), 2)
     assert (await custom.result(20)).quote == "mine"
     assert (await generated.result(20)).quote == "Quote number 4."
@@ -343,12 +343,11 @@ async def test_waiting_jobs_are_ordered_by_priority_before_any_worker_takes_them
 # --- restart ----------------------------------------------------------------------------------
 async def test_start_requeues_what_the_store_holds_unfinished(make_env):
     env = await make_env()
-    from bot.jobs.model import JobRequest
-    from bot.jobs.queue import _row
+    from bot.jobs.model import QueuedJob
 
-    reqs = [JobRequest(PaintJob(tiny(s)), Owner(s)) for s in (1, 2, 3)]
+    reqs = [QueuedJob(spec=PaintSpec(tiny(s)), owner=Owner(s)) for s in (1, 2, 3)]
     for req in reqs:
-        await env.store.add_render(_row(req))
+        await env.store.add_render(req.to_row())
     await env.store.finish_render(reqs[2].id, "done")  # finished before the "crash"
     again = await env.queue.start()
     assert sorted(j.id for j in again) == sorted(r.id for r in reqs[:2])

@@ -49,7 +49,7 @@ async def bot(
     from bot.art import Recipe
     from bot.jobs import Owner, create_queue
     from bot.jobs.factory import build_pipeline
-    from bot.jobs.model import Done
+    from bot.jobs.model import JobResult
     from bot.settings import Settings
     from bot.store import Store
 
@@ -71,7 +71,7 @@ async def bot(
         held = mode == "submit" and calls == HOLD_AT
         if held and hold == "before":
             await asyncio.Event().wait()  # killed here
-        status = "ok" if isinstance(outcome, Done) else type(outcome).__name__
+        status = "ok" if isinstance(outcome, JobResult) else type(outcome).__name__
         with open(log, "a") as f:  # one short append per job: the delivery itself
             f.write(f"{req.id} {status}\n")
         delivered.add(req.id)

@@ -40,10 +40,10 @@ async def test_the_device_keeps_rendering_while_pillow_works(renderer):
     ex.start()
     got: dict[str, object] = {}
     jobs = [tiny(s, width=4 + s) for s in range(3)]  # three architectures: three passes
-    from bot.jobs.model import JobRequest, Owner
-    from bot.pipeline import PaintJob
+    from bot.jobs.model import Owner, QueuedJob
+    from bot.pipeline import PaintSpec
 
-    reqs = [JobRequest(PaintJob(r), Owner(1)) for r in jobs]
+    reqs = [QueuedJob(spec=PaintSpec(r), owner=Owner(1)) for r in jobs]
     for req in reqs:
         ex.submit(req, lambda i, out: got.__setitem__(i, out))
     await until(lambda: len(gate.batches) == 3, timeout=20)
@@ -51,7 +51,7 @@ async def test_the_device_keeps_rendering_while_pillow_works(renderer):
     compositor.release.set()
     await until(lambda: len(got) == 3, timeout=20)
     await asyncio.to_thread(ex.stop)
-    assert [got[r.id].finished.code for r in reqs] == [r.job.code for r in reqs]
+    assert [got[r.id].picture.code for r in reqs] == [r.spec.code for r in reqs]
 
 
 async def test_the_event_loop_keeps_turning_while_jobs_run(renderer):

@@ -10,7 +10,7 @@ from test_jobs_support import FakeQuotes
 from bot.art import Recipe, format_code, parse_code
 from bot.compose import Compositor
 from bot.errors import BotError, UserError
-from bot.pipeline import QUOTE_MODELS, PaintJob, Pipeline, load_quotes
+from bot.pipeline import QUOTE_MODELS, PaintSpec, Pipeline, load_quotes
 
 STAGES = {"weights", "render", "quote", "compose", "encode"}
 
@@ -22,7 +22,7 @@ def compositor() -> Compositor:
 
 def test_generated_quote_comes_from_the_seed(renderer, compositor):
     quotes = FakeQuotes()
-    done = Pipeline(renderer, compositor, quotes).run(PaintJob(Recipe(seed=7, w=96, h=64)))
+    done = Pipeline(renderer, compositor, quotes).run(PaintSpec(Recipe(seed=7, w=96, h=64)))
     assert done.quote == "Quote number 7." and done.attribution == "Philosopher 7"
     assert done.quote_engine == "fake" and quotes.calls == [(7, "generated")]
     assert quotes.asked == [(2, "any")]  # a new recipe: the aphorism engine, any voice
@@ -36,8 +36,8 @@ def test_generated_quote_comes_from_the_seed(renderer, compositor):
 def test_the_code_names_the_quote_engine_and_voice(renderer, compositor):
     quotes = FakeQuotes()
     p = Pipeline(renderer, compositor, quotes)
-    old = p.run(PaintJob(parse_code("1-7-s64x64")))
-    voiced = p.run(PaintJob(parse_code("2-7-s64x64k2es")))
+    old = p.run(PaintSpec(parse_code("1-7-s64x64")))
+    voiced = p.run(PaintSpec(parse_code("2-7-s64x64k2es")))
     assert quotes.asked == [(1, "any"), (2, "stoic")]
     assert quotes.calls[1] == (Recipe(seed=7, quote_variant=2).quote_seed(), "generated")
     assert old.code == "1-7-s64x64" and voiced.code == "2-7-s64x64k2es"
@@ -49,7 +49,7 @@ def test_the_code_names_the_quote_engine_and_voice(renderer, compositor):
 
 
 def test_custom_text_drops_the_voice_from_the_code(renderer, compositor):
-    job = PaintJob(Recipe(seed=2, w=64, h=64, voice="tao"), custom_quote="Mine.")
+    job = PaintSpec(Recipe(seed=2, w=64, h=64, voice="tao"), custom_quote="Mine.")
     assert job.recipe.voice == "any" and job.code == "2-2-s64x64q"
     assert Pipeline(renderer, compositor, None).run(job).quote == "Mine."
 
@@ -70,28 +70,28 @@ def test_pinned_quote_models_are_checked_engine_by_engine(monkeypatch, caplog):
 def test_signature_and_no_quote(renderer, compositor):
     quotes = FakeQuotes()
     p = Pipeline(renderer, compositor, quotes)
-    assert p.run(PaintJob(Recipe(seed=1, w=64, h=64, signature=True))).attribution == "The Bot"
-    bare = p.run(PaintJob(Recipe(seed=1, w=64, h=64, quote="none")))
+    assert p.run(PaintSpec(Recipe(seed=1, w=64, h=64, signature=True))).attribution == "The Bot"
+    bare = p.run(PaintSpec(Recipe(seed=1, w=64, h=64, quote="none")))
     assert bare.quote is None and bare.placement is None and "q" in bare.code.split("-")[-1]
     assert quotes.calls == [(1, "signature")]
 
 
 def test_custom_text_is_cleaned_and_never_in_the_code(renderer, compositor):
-    job = PaintJob(Recipe(seed=2, w=96, h=64), custom_quote="  Painted\x07 by   me  ")
+    job = PaintSpec(Recipe(seed=2, w=96, h=64), custom_quote="  Painted\x07 by   me  ")
     done = Pipeline(renderer, compositor, None).run(job)
     assert done.quote == "Painted by me" and done.quote_engine == "custom"
     assert done.code == format_code(Recipe(seed=2, w=96, h=64, quote="none"))
     with pytest.raises(UserError):
-        PaintJob(Recipe(), custom_quote="y" * 400)
+        PaintSpec(Recipe(), custom_quote="y" * 400)
 
 
 def test_generated_quote_without_a_generator_is_an_error(renderer, compositor):
     with pytest.raises(BotError, match="quote"):
-        Pipeline(renderer, compositor, None).run(PaintJob(Recipe(seed=2, w=32, h=32)))
+        Pipeline(renderer, compositor, None).run(PaintSpec(Recipe(seed=2, w=32, h=32)))
 
 
 def test_result_fits_the_byte_limit(renderer, compositor):
-    job = PaintJob(Recipe(seed=4, w=300, h=300, layers=20, quote="none"), byte_limit=30_000)
+    job = PaintSpec(Recipe(seed=4, w=300, h=300, layers=20, quote="none"), byte_limit=30_000)
     done = Pipeline(renderer, compositor, None).run(job)
     assert len(done.data) <= 30_000 and done.mime != "image/png" and done.note
 
@@ -145,7 +145,7 @@ def test_version_2_codes_keep_their_quotes(renderer, compositor):
     """Every voice of engine 2, through the pipeline, against the pinned model."""
     p = Pipeline(renderer, compositor, load_quotes())
     for code, text in ENGINE_2_QUOTES.items():
-        done = p.run(PaintJob(parse_code(code).with_size(64, 64)))
+        done = p.run(PaintSpec(parse_code(code).with_size(64, 64)))
         assert done.quote == text, code
         assert Image.open(io.BytesIO(done.data)).text["quote-model"] == QUOTE_MODELS[2]
 
@@ -162,7 +162,7 @@ def test_version_1_codes_keep_their_quotes_forever(renderer, compositor):
     p = Pipeline(renderer, compositor, Quotes(QuoteGenerator.load(root), _NoAphorisms()))
     for code, (text, who) in LEGACY_QUOTES.items():
         recipe = parse_code(code).with_size(64, 64)
-        done = p.run(PaintJob(recipe))
+        done = p.run(PaintSpec(recipe))
         assert (done.quote, done.attribution) == (text, who), code
         assert Image.open(io.BytesIO(done.data)).text["quote-model"] == "2feda3ff"
 

@@ -134,12 +134,12 @@ def test_a_raising_progress_hook_stops_the_tiles_not_yet_started():
 
 def test_the_pipeline_shares_the_renderers_budget_for_quote_compose_and_encode():
     from bot.compose import Compositor
-    from bot.pipeline import PaintJob, Pipeline
+    from bot.pipeline import PaintSpec, Pipeline
 
     budget = CountingBudget(2)
     renderer = Renderer.create("cpu", tile_pixels=64 * 8, budget=budget)
     pipeline = Pipeline(renderer, Compositor(), None)
     assert pipeline.budget is budget
-    done = pipeline.run(PaintJob(Recipe(seed=2, w=64, h=32), custom_quote="Mine."))
+    done = pipeline.run(PaintSpec(Recipe(seed=2, w=64, h=32), custom_quote="Mine."))
     assert done.quote == "Mine."
     assert budget.taken == 4 + 1 and budget.most <= 2  # four tiles, then one finishing slot

@@ -28,7 +28,7 @@ from bot.discordbot.painter import Painter, send_ephemeral
 from bot.discordbot.schedule import post_nonce
 from bot.errors import UserError
 from bot.jobs import RenderQueue
-from bot.pipeline import Finished
+from bot.pipeline import Picture
 from bot.settings import Settings
 from bot.store import Store
 
@@ -71,7 +71,7 @@ class ChannelPublisher:
     def marker(day: date) -> str:
         return f"**Piece of the day** · {day.isoformat()}"
 
-    async def send(self, guild: int, channel: int, day: date, finished: Finished) -> int:
+    async def send(self, guild: int, channel: int, day: date, finished: Picture) -> int:
         ch = self.client.get_partial_messageable(channel, guild_id=guild)
         r = messages.result(
             finished, requester=None, title=f"Piece of the day · {day:%d %B %Y}",

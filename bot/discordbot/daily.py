@@ -18,7 +18,7 @@ from typing import Protocol
 from bot.discordbot.options import daily_recipe
 from bot.discordbot.schedule import SETTING_KEY, DailyConfig, due_slot, missed_slot
 from bot.jobs import Owner, Priority, RenderQueue
-from bot.pipeline import Finished, PaintJob
+from bot.pipeline import PaintSpec, Picture
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ RETRY_S = 300.0  # a slot whose post failed is tried again after this long
 class Publisher(Protocol):
     """Where daily posts go (the Discord adapter; a fake in tests)."""
 
-    async def send(self, guild: int, channel: int, day: date, finished: Finished) -> int:
+    async def send(self, guild: int, channel: int, day: date, finished: Picture) -> int:
         """Post the piece; return the message id."""
         ...
 
@@ -137,10 +137,10 @@ class DailyPoster:
                 return found
         # The guild id is the owner: daily jobs of many guilds never hit one user's cap.
         job = await self.queue.submit(
-            PaintJob(daily_recipe(day)), Owner(guild, guild, cfg.channel), Priority.SCHEDULED
+            PaintSpec(daily_recipe(day)), Owner(guild, guild, cfg.channel), Priority.SCHEDULED
         )
         done = await job.outcome()
-        message = await self.publisher.send(guild, cfg.channel, day, done.finished)
+        message = await self.publisher.send(guild, cfg.channel, day, done.picture)
         await self.store.mark_slot_posted(guild, iso, job.id, message)
         await self.store.mark_delivered(job.id, cfg.channel, message)
         log.info("posted the daily piece for guild %s, %s (message %s)", guild, iso, message)

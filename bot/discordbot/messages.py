@@ -8,13 +8,12 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.art.code import parse_code
 from bot.art.recipe import Recipe
 from bot.compose.encode import EXTENSIONS
 from bot.discordbot.buttons import DeleteButton, PaintButton
 from bot.discordbot.options import can_hd
 from bot.jobs import JobState, JobStatus
-from bot.pipeline import Finished
+from bot.pipeline import Picture
 from bot.quotes.voices import DEFAULT_VOICE
 
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -64,10 +63,10 @@ def describe_recipe(r: Recipe) -> str:
 
 
 def result(
-    f: Finished, *, requester: int | None, title: str = "", content: str | None = None
+    f: Picture, *, requester: int | None, title: str = "", content: str | None = None
 ) -> Result:
     """The message for a finished painting: file, embed (replay code, recipe) and buttons."""
-    recipe = parse_code(f.code)
+    recipe = f.recipe
     name = f"cppn-{f.code}.{EXTENSIONS[f.mime]}"
     embed = discord.Embed(
         title=title or None,

@@ -17,7 +17,7 @@ from bot.art.code import parse_code
 from bot.art.recipe import Recipe
 from bot.compose.text import clean_custom_text
 from bot.errors import RecipeError, UserError
-from bot.pipeline import PaintJob
+from bot.pipeline import PaintSpec
 from bot.quotes.voices import DEFAULT_VOICE, VOICE_NAMES
 
 # Shape presets: the long side stays at or under 1920 so a CPU renders them in seconds.
@@ -69,7 +69,7 @@ def new_seed() -> int:
     return secrets.randbelow(rc.MAX_SEED + 1)
 
 
-def paint_job(o: PaintOptions, byte_limit: int, seed: int | None = None) -> PaintJob:
+def paint_job(o: PaintOptions, byte_limit: int, seed: int | None = None) -> PaintSpec:
     """The job /paint asks for; raises UserError (one clear line) on any bad combination."""
     activation = o.activation or "tanh"
     init = o.init or "normal"
@@ -118,7 +118,7 @@ def paint_job(o: PaintOptions, byte_limit: int, seed: int | None = None) -> Pain
             raise UserError(f"spread={e.value!r} is not allowed: {e.allowed}") from None
         raise
     text = clean_custom_text(o.text) if quote == "custom" else None
-    return PaintJob(recipe, text, byte_limit)
+    return PaintSpec(recipe, custom_quote=text, byte_limit=byte_limit)
 
 
 def _magnification(zoom: float) -> float:
@@ -147,7 +147,7 @@ def replay_job(
     text: str | None = None,
     new_quote: bool = False,
     voice: str | None = None,
-) -> PaintJob:
+) -> PaintSpec:
     """/replay: the code's picture, optionally bigger (2x or 4K), zoomed in, with another quote
     or another voice."""
     recipe = parse_code(code)
@@ -165,7 +165,8 @@ def replay_job(
         if text is not None:
             raise UserError("choose either your own text or a voice, not both")
         recipe = revoiced(recipe, voice)
-    return PaintJob(recipe, clean_custom_text(text) if text is not None else None, byte_limit)
+    custom = clean_custom_text(text) if text is not None else None
+    return PaintSpec(recipe, custom_quote=custom, byte_limit=byte_limit)
 
 
 def resized(r: Recipe, size: str) -> Recipe:
@@ -235,12 +236,12 @@ BUTTONS: tuple[ButtonAction, ...] = (
 BUTTON_ACTIONS: dict[str, ButtonAction] = {b.name: b for b in BUTTONS}
 
 
-def button_job(action: str, code: str, byte_limit: int, seed: int | None = None) -> PaintJob:
+def button_job(action: str, code: str, byte_limit: int, seed: int | None = None) -> PaintSpec:
     """What a button on a result paints: the code, varied (the code carries the quote engine
     and voice: the variants keep them)."""
     if action not in BUTTON_ACTIONS:
         raise UserError(f"unknown button {action!r}")
-    return PaintJob(BUTTON_ACTIONS[action].vary(parse_code(code), seed), None, byte_limit)
+    return PaintSpec(BUTTON_ACTIONS[action].vary(parse_code(code), seed), byte_limit=byte_limit)
 
 
 def can_hd(r: Recipe) -> bool:

@@ -1,6 +1,6 @@
 """From an interaction to a posted painting: cooldown, queue, progress, delivery, fallbacks.
 
-The cogs and buttons turn options into a PaintJob and call `Painter.paint`; everything about
+The cogs and buttons turn options into a PaintSpec and call `Painter.paint`; everything about
 waiting and posting lives here. Results reach the person through the interaction while its token
 lives (15 minutes), else in the channel. The queue's `on_done` posts the results nobody is
 waiting for: jobs re-queued after a restart.
@@ -25,9 +25,9 @@ from bot.discordbot.cooldown import Cooldown
 from bot.discordbot.messages import NO_MENTIONS
 from bot.discordbot.options import BUTTON_ACTIONS, button_job
 from bot.errors import BotError, QueueClosed, UserError
-from bot.jobs import Job, Owner, Priority, RenderQueue
-from bot.jobs.model import Done, JobRequest
-from bot.pipeline import PaintJob
+from bot.jobs import JobHandle, Owner, Priority, RenderQueue
+from bot.jobs.model import JobResult, QueuedJob
+from bot.pipeline import PaintSpec
 from bot.store import RenderRow, Store
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ class Painter:
     async def paint(
         self,
         interaction: discord.Interaction,
-        make: Callable[[int], PaintJob],
+        make: Callable[[int], PaintSpec],
         *,
         title: str = "",
     ) -> None:
@@ -134,7 +134,7 @@ class Painter:
             if self._active == 0:
                 self._idle.set()
 
-    async def _outcome(self, job: Job) -> Done | BaseException:
+    async def _outcome(self, job: JobHandle) -> JobResult | BaseException:
         try:
             return await job.outcome()
         except BaseException as e:  # noqa: BLE001 - delivered as a message, never raised
@@ -142,7 +142,7 @@ class Painter:
                 raise
             return e
 
-    async def _follow(self, interaction: discord.Interaction, job: Job, title: str) -> None:
+    async def _follow(self, interaction: discord.Interaction, job: JobHandle, title: str) -> None:
         """Show the queue position until the job ends, then the result, in the response."""
         deadline = interaction.created_at.timestamp() + TOKEN_LIFE_S - TOKEN_MARGIN_S
         shown = None
@@ -162,8 +162,8 @@ class Painter:
                     await interaction.edit_original_response(content=text)
                     shown = text
         outcome = await self._outcome(job)
-        if isinstance(outcome, Done):
-            r = messages.result(outcome.finished, requester=interaction.user.id, title=title)
+        if isinstance(outcome, JobResult):
+            r = messages.result(outcome.picture, requester=interaction.user.id, title=title)
             msg = await interaction.edit_original_response(
                 content=None, embed=r.embed, attachments=[r.file], view=r.view,
                 allowed_mentions=NO_MENTIONS,
@@ -187,7 +187,7 @@ class Painter:
     # --- buttons ------------------------------------------------------------------------------
     async def on_button(self, interaction: discord.Interaction, action: str, code: str) -> None:
         async def guarded() -> None:
-            def make(limit: int) -> PaintJob:
+            def make(limit: int) -> PaintSpec:
                 job = button_job(action, code, limit)
                 if action == "zoom" and job.recipe == parse_code(code):
                     raise UserError("this picture is zoomed in as far as it goes")
@@ -213,7 +213,7 @@ class Painter:
         await reply_errors(interaction, guarded())
 
     # --- results nobody is waiting for --------------------------------------------------------
-    async def on_done(self, request: JobRequest, outcome: Done | BaseException) -> None:
+    async def on_done(self, request: QueuedJob, outcome: JobResult | BaseException) -> None:
         """The queue's callback for every finished job; posts those no interaction follows."""
         if request.id in self.watching:
             return
@@ -230,7 +230,7 @@ class Painter:
                 return
         await self._to_channel(request, outcome)
 
-    async def _to_channel(self, request: JobRequest, outcome: Done | BaseException) -> None:
+    async def _to_channel(self, request: QueuedJob, outcome: JobResult | BaseException) -> None:
         owner = request.owner
         if isinstance(outcome, QueueClosed):
             return  # shutting down: still queued in the store, posted after the next start
@@ -239,9 +239,9 @@ class Painter:
             return
         channel = self.client.get_partial_messageable(owner.channel, guild_id=owner.guild)
         try:
-            if isinstance(outcome, Done):
+            if isinstance(outcome, JobResult):
                 r = messages.result(
-                    outcome.finished, requester=owner.user,
+                    outcome.picture, requester=owner.user,
                     content=f"<@{owner.user}>, here is the painting you asked for.",
                 )  # fmt: skip
                 msg = await r.send_to(channel, nonce=job_nonce(request.id))
@@ -272,10 +272,9 @@ class Painter:
                 log.info("render %s was posted as message %s before a restart", row.id, posted)
                 await self.store.mark_delivered(row.id, row.channel, posted)
                 continue
-            owner = Owner(row.owner, row.guild, row.channel)
-            job = PaintJob(parse_code(row.code), row.custom_quote, row.byte_limit)
             try:
-                await self.queue.submit(job, owner, Priority.INTERACTIVE)
+                stored = QueuedJob.from_row(row)
+                await self.queue.submit(stored.spec, stored.owner, Priority.INTERACTIVE)
             except BotError as e:
                 log.warning("could not re-post render %s: %s", row.id, e)
                 continue
@@ -313,7 +312,7 @@ def job_nonce(job_id: str) -> int:
     return int.from_bytes(hashlib.sha256(f"job {job_id}".encode()).digest()[:8], "big") >> 1
 
 
-def _message(outcome: BaseException | Done) -> str:
+def _message(outcome: BaseException | JobResult) -> str:
     if isinstance(outcome, UserError):
         return str(outcome)
     if isinstance(outcome, BotError):

@@ -1,9 +1,10 @@
-"""The render queue: one interface (RenderQueue, Job), two backends (local, arq), the executor."""
+"""The render queue: one interface (RenderQueue, JobHandle), two backends, the executor."""
 
 from bot.jobs.factory import create_queue
 from bot.jobs.model import JobStatus, Owner, Priority
-from bot.jobs.queue import Job, JobState, Limits, RenderQueue
+from bot.jobs.queue import JobHandle, JobState, Limits, RenderQueue
 
 __all__ = [
-    "Job", "JobState", "JobStatus", "Limits", "Owner", "Priority", "RenderQueue", "create_queue",
+    "JobHandle", "JobState", "JobStatus", "Limits", "Owner", "Priority", "RenderQueue",
+    "create_queue",
 ]  # fmt: skip

@@ -1,7 +1,7 @@
 """The arq backend: jobs wait in Redis; `cppn-bot worker` processes (one per GPU) run them.
 
 arq and redis are imported here only, so the local backend never needs them. Jobs travel as plain
-dicts (JobRequest.to_dict) and come back as plain dicts (Done.to_dict or an error's kind and
+dicts (QueuedJob.to_dict) and come back as plain dicts (JobResult.to_dict or an error's kind and
 message). Priorities ride on arq's queue score: workers take the lowest score first, so an
 interactive job's score is its enqueue time minus a large offset per priority level.
 
@@ -24,7 +24,7 @@ from arq.jobs import deserialize_result
 from redis.exceptions import WatchError
 
 from bot.errors import JobCancelled, JobFailed, JobTimeout
-from bot.jobs.model import JobRequest, Priority, outcome_from_dict
+from bot.jobs.model import Priority, QueuedJob, outcome_from_dict
 from bot.jobs.queue import Deliver, Outcome
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ class ArqBackend:
                 log.warning("could not drop recorded results from Redis: %s", e)
             await self.redis.aclose()
 
-    async def enqueue(self, req: JobRequest) -> None:
+    async def enqueue(self, req: QueuedJob) -> None:
         """Idempotent: a job already queued, running or finished in Redis is left as it is."""
         assert self.redis is not None, "start() the backend first"
         ahead = (len(Priority) - 1 - int(req.priority)) * PRIORITY_STEP

@@ -23,16 +23,16 @@ from bot import __version__
 from bot.art.render import architecture_key
 from bot.errors import JobCancelled, JobTimeout, QueueClosed
 from bot.jobs.metrics import Metrics
-from bot.jobs.model import Done, JobRequest, describe
+from bot.jobs.model import JobResult, QueuedJob, describe
 from bot.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
-Deliver = Callable[[str, Done | BaseException], None]
+Deliver = Callable[[str, JobResult | BaseException], None]
 
 
 @dataclass
 class _Item:
-    req: JobRequest
+    req: QueuedJob
     deliver: Deliver
     seq: int
     key: tuple
@@ -99,8 +99,8 @@ class Executor:
             self._thread.join()
         self._pool.shutdown(wait=True)
 
-    def submit(self, req: JobRequest, deliver: Deliver) -> None:
-        item = _Item(req, deliver, 0, architecture_key(req.job.recipe))
+    def submit(self, req: QueuedJob, deliver: Deliver) -> None:
+        item = _Item(req, deliver, 0, architecture_key(req.spec.recipe))
         with self._cv:
             if self._stopping:
                 raise QueueClosed("the render queue is shutting down")
@@ -168,7 +168,7 @@ class Executor:
         timings: dict[str, float] = {}
         try:
             arts = self.pipeline.renderer.render_batch(
-                [i.req.job.recipe for i in batch], self._watch(batch), timings
+                [i.req.spec.recipe for i in batch], self._watch(batch), timings
             )
         except (JobTimeout, JobCancelled) as e:
             for item in batch:
@@ -210,10 +210,16 @@ class Executor:
         try:
             if item.cancelled:
                 raise JobCancelled("the painting was cancelled")
-            finished = self.pipeline.finish(item.req.job, art, timings)
-            self.metrics.observe_stages(finished.timings, ("quote", "compose", "encode"))
+            picture = self.pipeline.finish(item.req.spec, art, timings)
+            self.metrics.observe_stages(picture.timings, ("quote", "compose", "encode"))
             wait = max(0.0, item.started_at - item.req.submitted_at)
-            done = Done(finished, self.device, self.versions, batch, wait)
+            done = JobResult(
+                picture=picture,
+                device=self.device,
+                versions=self.versions,
+                batch=batch,
+                wait_s=wait,
+            )
             self._safe_deliver(item, done)
         except Exception as e:
             if not isinstance(e, JobCancelled):
@@ -223,7 +229,7 @@ class Executor:
             self._finishing.release()
 
     @staticmethod
-    def _safe_deliver(item: _Item, outcome: Done | BaseException) -> None:
+    def _safe_deliver(item: _Item, outcome: JobResult | BaseException) -> None:
         try:
             item.deliver(item.req.id, outcome)
         except Exception:

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 
 from bot.jobs.executor import Executor
-from bot.jobs.model import JobRequest
+from bot.jobs.model import QueuedJob
 from bot.jobs.queue import Deliver, Outcome
 
 
@@ -22,7 +22,7 @@ class LocalBackend:
         self._deliver = lambda job_id, out: loop.call_soon_threadsafe(deliver, job_id, out)
         self.executor.start()
 
-    async def enqueue(self, req: JobRequest) -> None:
+    async def enqueue(self, req: QueuedJob) -> None:
         assert self._deliver is not None, "start() the backend first"
         self.executor.submit(req, self._deliver)
 

@@ -9,7 +9,8 @@ from enum import IntEnum, StrEnum
 
 from bot.art.code import format_code, parse_code
 from bot.errors import BotError, JobCancelled, JobFailed, JobTimeout, UserError
-from bot.pipeline import Finished, PaintJob
+from bot.pipeline import PaintSpec, Picture
+from bot.store import RenderRow
 
 
 def new_id() -> str:
@@ -44,11 +45,12 @@ class Owner:
     message: int | None = None
 
 
-@dataclass(frozen=True)
-class JobRequest:
-    """One accepted job: all a worker anywhere needs, and what the queue needs to order it."""
+@dataclass(frozen=True, kw_only=True)
+class QueuedJob:
+    """One accepted job: what to paint (its spec), all a worker anywhere needs, and what the
+    queue needs to order it."""
 
-    job: PaintJob
+    spec: PaintSpec
     owner: Owner
     priority: Priority = Priority.INTERACTIVE
     id: str = field(default_factory=new_id)
@@ -57,36 +59,78 @@ class JobRequest:
     def to_dict(self) -> dict:
         return {
             "id": self.id,
-            "code": self.job.code,  # a code fully determines the recipe (replay is exact)
-            "custom_quote": self.job.custom_quote,
-            "byte_limit": self.job.byte_limit,
+            "code": self.spec.code,  # a code fully determines the recipe (replay is exact)
+            "custom_quote": self.spec.custom_quote,
+            "byte_limit": self.spec.byte_limit,
             "owner": asdict(self.owner),
             "priority": int(self.priority),
             "submitted_at": self.submitted_at,
         }
 
+    def to_row(self) -> RenderRow:
+        """The store's row for this job as accepted (queued)."""
+        o = self.owner
+        return RenderRow(
+            id=self.id, code=self.spec.code, custom_quote=self.spec.custom_quote,
+            byte_limit=self.spec.byte_limit, priority=int(self.priority), owner=o.user,
+            guild=o.guild, channel=o.channel, message=o.message, status="queued",
+            created_at=self.submitted_at,
+        )  # fmt: skip
+
     @classmethod
-    def from_dict(cls, d: dict) -> JobRequest:
-        job = PaintJob(parse_code(d["code"]), d["custom_quote"], d["byte_limit"])
-        return cls(job, Owner(**d["owner"]), Priority(d["priority"]), d["id"], d["submitted_at"])
+    def from_row(cls, row: RenderRow) -> QueuedJob:
+        """The job a stored row holds (CodeError if this version cannot read its code)."""
+        spec = PaintSpec(
+            parse_code(row.code), custom_quote=row.custom_quote, byte_limit=row.byte_limit
+        )
+        owner = Owner(user=row.owner, guild=row.guild, channel=row.channel, message=row.message)
+        return cls(
+            spec=spec,
+            owner=owner,
+            priority=Priority(row.priority),
+            id=row.id,
+            submitted_at=row.created_at,
+        )
+
+    @classmethod
+    def from_dict(cls, d: dict) -> QueuedJob:
+        spec = PaintSpec(
+            parse_code(d["code"]), custom_quote=d["custom_quote"], byte_limit=d["byte_limit"]
+        )
+        return cls(
+            spec=spec,
+            owner=Owner(**d["owner"]),
+            priority=Priority(d["priority"]),
+            id=d["id"],
+            submitted_at=d["submitted_at"],
+        )
 
 
-@dataclass(frozen=True)
-class Done:
-    """A finished job and where it was made (the store keeps the latter)."""
+@dataclass(frozen=True, kw_only=True)
+class JobResult:
+    """A finished job: its picture, and where it was made (the store keeps the latter)."""
 
-    finished: Finished
+    picture: Picture
     device: str
     versions: dict[str, str]  # bot, torch, quote model
     batch: int  # jobs in the forward pass this one shared
     wait_s: float  # from submission to the start of its render
 
     def to_dict(self) -> dict:
-        return {"ok": True, **asdict(self)}
+        return {
+            "ok": True, "picture": self.picture.to_dict(), "device": self.device,
+            "versions": self.versions, "batch": self.batch, "wait_s": self.wait_s,
+        }  # fmt: skip
 
     @classmethod
-    def from_dict(cls, d: dict) -> Done:
-        return cls(Finished(**d["finished"]), d["device"], d["versions"], d["batch"], d["wait_s"])
+    def from_dict(cls, d: dict) -> JobResult:
+        return cls(
+            picture=Picture.from_dict(d["picture"]),
+            device=d["device"],
+            versions=d["versions"],
+            batch=d["batch"],
+            wait_s=d["wait_s"],
+        )
 
 
 def error_to_dict(e: BaseException) -> dict:
@@ -117,9 +161,9 @@ def failure_kind(e: BaseException) -> str:
     return "error"
 
 
-def outcome_from_dict(d: dict) -> Done | BotError:
-    return Done.from_dict(d) if d["ok"] else error_from_dict(d)
+def outcome_from_dict(d: dict) -> JobResult | BotError:
+    return JobResult.from_dict(d) if d["ok"] else error_from_dict(d)
 
 
-def describe(req: JobRequest) -> str:
-    return f"{req.id[-8:]} {format_code(req.job.recipe)} user={req.owner.user}"
+def describe(req: QueuedJob) -> str:
+    return f"{req.id[-8:]} {format_code(req.spec.recipe)} user={req.owner.user}"

@@ -21,13 +21,13 @@ from typing import Protocol
 from bot.art.recipe import Recipe
 from bot.errors import BotError, JobCancelled, JobFailed, QueueClosed, QueueFull, TooManyPending
 from bot.jobs.metrics import Metrics
-from bot.jobs.model import Done, JobRequest, JobStatus, Owner, Priority, failure_kind
-from bot.pipeline import Finished, PaintJob
-from bot.store import RenderRow, Store
+from bot.jobs.model import JobResult, JobStatus, Owner, Priority, QueuedJob, failure_kind
+from bot.pipeline import PaintSpec, Picture
+from bot.store import Store
 
 log = logging.getLogger(__name__)
-Outcome = Done | BaseException
-OnDone = Callable[[JobRequest, Outcome], Awaitable[None]]
+Outcome = JobResult | BaseException
+OnDone = Callable[[QueuedJob, Outcome], Awaitable[None]]
 # The queue's side of a backend: called on the loop with a job's outcome; the future becomes True
 # once the job is marked finished in the store (the backend may drop its copy of the outcome) or
 # False if it is not (the store keeps the job queued and the next start asks for it again).
@@ -39,7 +39,7 @@ class Backend(Protocol):
     """Where jobs run. `deliver(job_id, outcome)` is called on the event loop, once per job."""
 
     async def start(self, deliver: Deliver) -> None: ...
-    async def enqueue(self, req: JobRequest) -> None: ...
+    async def enqueue(self, req: QueuedJob) -> None: ...
     async def cancel(self, job_id: str) -> bool:
         """True if it was still waiting: then the backend delivers JobCancelled itself."""
         ...
@@ -68,10 +68,10 @@ class JobState:
     eta_s: float | None  # a rough estimate of the seconds until it is done
 
 
-class Job:
+class JobHandle:
     """A handle on one submitted job."""
 
-    def __init__(self, queue: RenderQueue, req: JobRequest, future: asyncio.Future) -> None:
+    def __init__(self, queue: RenderQueue, req: QueuedJob, future: asyncio.Future) -> None:
         self.queue, self.request, self._future = queue, req, future
 
     @property
@@ -80,18 +80,18 @@ class Job:
 
     @property
     def code(self) -> str:
-        return self.request.job.code
+        return self.request.spec.code
 
     def done(self) -> bool:
         return self._future.done()
 
-    async def result(self, timeout: float | None = None) -> Finished:
+    async def result(self, timeout: float | None = None) -> Picture:
         """The finished picture; raises the job's error (a UserError subclass is fit to show).
         `timeout` bounds this wait only (TimeoutError); the job itself goes on."""
-        done: Done = await asyncio.wait_for(asyncio.shield(self._future), timeout)
-        return done.finished
+        done: JobResult = await asyncio.wait_for(asyncio.shield(self._future), timeout)
+        return done.picture
 
-    async def outcome(self) -> Done:
+    async def outcome(self) -> JobResult:
         """The result with where it was made (device, versions, batch size, wait)."""
         return await asyncio.shield(self._future)
 
@@ -130,14 +130,14 @@ class RenderQueue:
         # Called for every finished job, re-queued ones included; once, unless the process dies
         # while it runs (then again after the restart, with the same request id).
         self.on_done = on_done
-        self._jobs: dict[str, Job] = {}
+        self._jobs: dict[str, JobHandle] = {}
         self._per_user: Counter[int] = Counter()
         self._tasks: set[asyncio.Task] = set()
         self._completing: set[str] = set()  # outcome in hand: being recorded and handed on
         self._pace = _Pace()
         self._open = False
 
-    async def start(self) -> list[Job]:
+    async def start(self) -> list[JobHandle]:
         """Start the backend and re-queue what the store holds as unfinished: jobs that never
         ran, and those whose outcome was not yet handed on when the last process stopped."""
         await self.backend.start(self._deliver)
@@ -145,7 +145,7 @@ class RenderQueue:
         jobs = []
         for row in [] if self.store is None else await self.store.unfinished():
             try:
-                req = _request(row)
+                req = QueuedJob.from_row(row)
             except BotError as e:  # a row this version cannot read: say so, never loop on it
                 await self.store.finish_render(row.id, "failed", error=f"cannot re-queue: {e}")
                 continue
@@ -168,26 +168,26 @@ class RenderQueue:
 
     async def submit(
         self,
-        job: PaintJob | Recipe,
+        spec: PaintSpec | Recipe,
         owner: Owner | int,
         priority: Priority = Priority.INTERACTIVE,
-    ) -> Job:
+    ) -> JobHandle:
         """Admit, record and enqueue a job; raises QueueFull or TooManyPending past the limits."""
         if not self._open:
             raise QueueClosed("the render queue is not running")
-        job = job if isinstance(job, PaintJob) else PaintJob(job)
+        spec = spec if isinstance(spec, PaintSpec) else PaintSpec(spec)
         owner = owner if isinstance(owner, Owner) else Owner(owner)
         self._admit(owner)
-        handle = self._track(JobRequest(job, owner, Priority(priority)))
+        handle = self._track(QueuedJob(spec=spec, owner=owner, priority=Priority(priority)))
         # Shielded: a caller cancelled mid-submit must not leave a job recorded but not queued.
         await asyncio.shield(self._accept(handle))
         return handle
 
-    async def _accept(self, handle: Job) -> None:
+    async def _accept(self, handle: JobHandle) -> None:
         """Write the job to the store, then hand it to the backend."""
         try:
             if self.store is not None:
-                await self.store.add_render(_row(handle.request))
+                await self.store.add_render(handle.request.to_row())
             await self.backend.enqueue(handle.request)
         except Exception as e:
             self._settle(handle, e)
@@ -226,11 +226,11 @@ class RenderQueue:
         await self.backend.waiting()
         return True
 
-    def jobs_of(self, user: int) -> list[Job]:
+    def jobs_of(self, user: int) -> list[JobHandle]:
         """One person's accepted, unfinished jobs, oldest first."""
         return [j for j in self._jobs.values() if j.request.owner.user == user]
 
-    async def state(self, job: Job) -> JobState:
+    async def state(self, job: JobHandle) -> JobState:
         if job.done():
             return JobState(_final_status(job._future), None, 0.0)
         waiting = await self.backend.waiting()
@@ -254,14 +254,14 @@ class RenderQueue:
             self.metrics.rejected.labels("user_pending").inc()
             raise TooManyPending(self.limits.user_max_pending)
 
-    def _track(self, req: JobRequest) -> Job:
-        job = Job(self, req, asyncio.get_running_loop().create_future())
+    def _track(self, req: QueuedJob) -> JobHandle:
+        job = JobHandle(self, req, asyncio.get_running_loop().create_future())
         self._jobs[req.id] = job
         self._per_user[req.owner.user] += 1
         self.metrics.depth.set(len(self._jobs))
         return job
 
-    def _settle(self, job: Job, outcome: Outcome) -> None:
+    def _settle(self, job: JobHandle, outcome: Outcome) -> None:
         """Forget the job and resolve its handle."""
         if self._jobs.pop(job.id, None) is None:
             return
@@ -299,7 +299,9 @@ class RenderQueue:
         task.add_done_callback(self._tasks.discard)
         return finished
 
-    async def _complete(self, job: Job, outcome: Outcome, finished: asyncio.Future[bool]) -> None:
+    async def _complete(
+        self, job: JobHandle, outcome: Outcome, finished: asyncio.Future[bool]
+    ) -> None:
         """Record, hand on, mark finished, in that order. Until the mark the store lists the job
         as unfinished, so a crash anywhere before it means the next start delivers it again; an
         outcome the store does not take is not delivered now (the next start runs it again)."""
@@ -323,7 +325,7 @@ class RenderQueue:
             self._completing.discard(job.id)
             finished.set_result(marked)
 
-    async def _write(self, job: Job, outcome: Outcome, *, final: bool) -> bool:
+    async def _write(self, job: JobHandle, outcome: Outcome, *, final: bool) -> bool:
         """Put the outcome in the store, marking the job finished or (not final) keeping it
         queued; False, with one line in the log, if the store fails."""
         if self.store is None:
@@ -343,7 +345,7 @@ class RenderQueue:
             return False
 
     def _count(self, outcome: Outcome) -> None:
-        if isinstance(outcome, Done):
+        if isinstance(outcome, JobResult):
             self.metrics.jobs.labels("done").inc()
             return
         kind = failure_kind(outcome)
@@ -358,28 +360,10 @@ def _final_status(fut: asyncio.Future) -> JobStatus:
     return JobStatus.CANCELLED if isinstance(e, JobCancelled) else JobStatus.FAILED
 
 
-def _row(req: JobRequest) -> RenderRow:
-    o = req.owner
-    return RenderRow(
-        req.id, req.job.code, req.job.custom_quote, req.job.byte_limit, int(req.priority),
-        o.user, o.guild, o.channel, o.message, "queued", req.submitted_at,
-    )  # fmt: skip
-
-
-def _request(row: RenderRow) -> JobRequest:
-    d = {
-        "id": row.id, "code": row.code, "custom_quote": row.custom_quote,
-        "byte_limit": row.byte_limit, "priority": row.priority, "submitted_at": row.created_at,
-        "owner": {"user": row.owner, "guild": row.guild, "channel": row.channel,
-                  "message": row.message},
-    }  # fmt: skip
-    return JobRequest.from_dict(d)
-
-
 def _record(outcome: Outcome) -> tuple[str, dict]:
     """The store's status and other columns for a finished job."""
-    if isinstance(outcome, Done):
-        timings = outcome.finished.timings
+    if isinstance(outcome, JobResult):
+        timings = outcome.picture.timings
         return "done", {"timings": timings, "device": outcome.device, "versions": outcome.versions}
     status = "cancelled" if isinstance(outcome, JobCancelled) else "failed"
     return status, {"error": str(outcome) or type(outcome).__name__}

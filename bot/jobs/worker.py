@@ -14,7 +14,7 @@ from arq.worker import Worker, func
 
 from bot.jobs.arq_backend import FUNCTION
 from bot.jobs.executor import Executor
-from bot.jobs.model import Done, JobRequest, error_to_dict
+from bot.jobs.model import JobResult, QueuedJob, error_to_dict
 from bot.jobs.queue import Outcome
 from bot.settings import Settings
 
@@ -25,7 +25,7 @@ async def paint(ctx: dict, payload: dict) -> dict:
     """arq's job function: plain dict in, plain dict out (errors too, so arq does not retry)."""
     executor: Executor = ctx["executor"]
     try:
-        req = JobRequest.from_dict(payload)
+        req = QueuedJob.from_dict(payload)
     except Exception as e:
         return error_to_dict(e)
     loop = asyncio.get_running_loop()
@@ -41,7 +41,7 @@ async def paint(ctx: dict, payload: dict) -> dict:
     except asyncio.CancelledError:  # aborted, or the worker is stopping (arq re-runs it then)
         executor.cancel(req.id)
         raise
-    return outcome.to_dict() if isinstance(outcome, Done) else error_to_dict(outcome)
+    return outcome.to_dict() if isinstance(outcome, JobResult) else error_to_dict(outcome)
 
 
 def make_worker(
