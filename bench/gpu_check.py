@@ -117,7 +117,8 @@ def main() -> int:
     a = ap.parse_args()
     cuda = torch.cuda.is_available() and not a.cpu
     from bot.compose import Compositor
-    from bot.pipeline import Pipeline, load_quotes
+    from bot.pipeline import Pipeline
+    from bot.quotes.engines import load_quotes
 
     if cuda:
         print(f"device: {torch.cuda.get_device_name(0)}, torch {torch.__version__}")

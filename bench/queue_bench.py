@@ -38,8 +38,7 @@ sys.path.insert(0, str(ROOT))
 from bot.art import Recipe  # noqa: E402
 from bot.cpus import usable_cpus  # noqa: E402
 from bot.jobs import Owner, create_queue  # noqa: E402
-from bot.jobs.factory import build_pipeline  # noqa: E402
-from bot.pipeline import PaintSpec  # noqa: E402
+from bot.pipeline import PaintSpec, Pipeline  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.store import Store  # noqa: E402
 
@@ -66,7 +65,9 @@ async def run_load(settings: Settings, jobs: list[PaintSpec], users: int, db: Pa
     async def on_done(req, outcome) -> None:
         delivered[req.id] += 1
 
-    pipeline = build_pipeline(settings, quotes) if settings.queue_backend == "local" else None
+    pipeline = (
+        Pipeline.create(settings.device, quotes) if settings.queue_backend == "local" else None
+    )
     queue = create_queue(settings, store=store, pipeline=pipeline, on_done=on_done)
     await queue.start()
     per_user = [jobs[u::users] for u in range(users)]
@@ -181,7 +182,7 @@ def main() -> None:
     jobs = workload(a.jobs, a.size, custom=a.quotes == "custom")
     a.quote_source = None
     if a.quotes == "generated":
-        from bot.pipeline import load_quotes
+        from bot.quotes.engines import load_quotes
 
         a.quote_source = load_quotes()
     threads = os.environ.get("OMP_NUM_THREADS", "unset")

@@ -188,7 +188,8 @@ def render_section(cores: int, peak1: float, peak: float, rounds: int) -> None:
 def stages_section(rounds: int) -> None:
     """Default /paint (1024x1024, 16 layers, generated quote), everything on one core."""
     from bot.compose import Compositor
-    from bot.pipeline import PaintSpec, Pipeline, load_quotes
+    from bot.pipeline import PaintSpec, Pipeline
+    from bot.quotes.engines import load_quotes
 
     budget = CpuBudget(1)
     pipeline = Pipeline(Renderer.create("cpu", budget=budget), Compositor(), load_quotes(), budget)

@@ -19,11 +19,13 @@ from bot.art import recipe as rc
 from bot.art.code import parse_code
 from bot.art.recipe import Recipe
 from bot.art.render import Progress, Renderer
+from bot.compose.encode import EXTENSIONS
 from bot.discordbot import commands as discord_verbs
 from bot.errors import DiscordUnreachable, SettingsError, StoreError, TokenRejected, UserError
 from bot.jobs import commands as job_verbs
-from bot.pipeline import PaintSpec, Picture, Pipeline, load_quotes
+from bot.pipeline import PaintSpec, Picture, Pipeline
 from bot.quotes import commands as quote_verbs
+from bot.quotes.engines import load_quotes
 from bot.quotes.voices import DEFAULT_VOICE, VOICE_NAMES, VOICES
 
 PROG = "cppn-bot"
@@ -175,18 +177,14 @@ def _progress_bar(recipe: Recipe) -> tuple[Progress | None, Callable[[], None]]:
     return update, bar.close
 
 
-def _pipeline(device: str, job: PaintSpec) -> Pipeline:
-    from bot.compose import Compositor
-
-    quotes = None
-    if job.recipe.quote == "generated" and job.custom_quote is None:
-        quotes = load_quotes()
-    return Pipeline(Renderer.create(device), Compositor(), quotes)
+def _pipeline(device: str, spec: PaintSpec) -> Pipeline:
+    needs_quotes = spec.recipe.quote == "generated" and spec.custom_quote is None
+    return Pipeline.create(device, load_quotes() if needs_quotes else None)
 
 
 def _write(path: Path, done: Picture) -> Path:
     """Write the bytes; a WebP/JPEG fallback gets its own extension."""
-    ext = "." + {"image/png": "png", "image/webp": "webp", "image/jpeg": "jpg"}[done.mime]
+    ext = "." + EXTENSIONS[done.mime]
     if path.suffix.lower() != ext and done.mime != "image/png":
         path = path.with_suffix(ext)
     try:

@@ -27,14 +27,6 @@ from bot.quotes.voices import DEFAULT_VOICE
 
 log = logging.getLogger(__name__)
 
-# The quote model each engine means, forever: a replay code's version names its engine (1 for
-# version-1 codes, 2 for version 2), and the engine's bundle id is pinned here. A retrained model
-# needs a new engine (and code version), and the old bundle kept.
-QUOTE_MODELS: dict[int, str | None] = {
-    1: "2feda3ff",  # the legacy neural engine: quotes/v1 (quotes/v1/manifest.json)
-    2: "4433c03b",  # the aphorism engine: quotes/v2 (quotes/v2/manifest.json)
-}
-
 
 class GeneratedQuote(Protocol):
     text: str
@@ -54,29 +46,6 @@ class QuoteSource(Protocol):
         engine: int = 2,
         voice_name: str = DEFAULT_VOICE,
     ) -> GeneratedQuote: ...
-
-
-def load_quotes(path=None) -> QuoteSource:
-    """Both shipped quote engines, each checked against the model that replay codes name."""
-    from bot.quotes.engines import Quotes
-
-    quotes = Quotes.load(path)
-    check_quote_models(quotes.model_ids)
-    return quotes
-
-
-def check_quote_models(model_ids: dict[int, str]) -> None:
-    """Refuse a quotes/ whose models are not the ones pinned in QUOTE_MODELS."""
-    for engine, want in QUOTE_MODELS.items():
-        have = model_ids.get(engine)
-        if want is None:
-            log.warning("quote engine %s is not pinned yet (quotes/ holds %s)", engine, have)
-        elif have != want:
-            raise BotError(
-                f"quotes/ holds model {have} for quote engine {engine}, but version-{engine} "
-                f"replay codes mean model {want}: restore quotes/ from git, or ship the new model "
-                "as a new engine with a new code version"
-            )
 
 
 @dataclass(frozen=True)
@@ -142,6 +111,13 @@ class Pipeline:
         # One budget of busy threads for the process: the renderer's, whose tiles hold its
         # slots too, so finishing jobs beside a render never run more threads than cores.
         self.budget = budget or getattr(renderer, "budget", None) or CpuBudget.detect()
+
+    @classmethod
+    def create(cls, device: str = "auto", quotes: QuoteSource | None = None) -> Pipeline:
+        """The pipeline every entry point uses: the renderer on `device`, the compositor, and
+        `quotes` (bot.quotes.engines.load_quotes(), or None for pictures without a generated
+        quote)."""
+        return cls(Renderer.create(device), Compositor(), quotes)
 
     def run(self, spec: PaintSpec, progress=None) -> Picture:
         timings: dict[str, float] = {}

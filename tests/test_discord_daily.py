@@ -13,8 +13,8 @@ import pytest
 from waiting import until
 
 from bot.art.code import format_code
+from bot.daily import daily_recipe
 from bot.discordbot.daily import RETRY_S, DailyPoster
-from bot.discordbot.options import daily_recipe
 from bot.discordbot.schedule import SETTING_KEY, DailyConfig
 from bot.jobs import Priority, RenderQueue
 from bot.jobs.model import JobResult, QueuedJob

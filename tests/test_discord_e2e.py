@@ -17,11 +17,12 @@ from waiting import until
 from bot.art.code import format_code, parse_code
 from bot.art.render import Renderer
 from bot.compose import Compositor
+from bot.daily import daily_recipe
 from bot.discordbot.daily import DailyPoster
-from bot.discordbot.options import daily_recipe
 from bot.discordbot.runner import serve
 from bot.discordbot.schedule import SETTING_KEY, DailyConfig
-from bot.pipeline import Pipeline, load_quotes
+from bot.pipeline import Pipeline
+from bot.quotes.engines import load_quotes
 from bot.settings import Settings
 from bot.store import Store
 

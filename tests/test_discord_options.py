@@ -11,9 +11,11 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot import daily
 from bot.art import recipe as rc
 from bot.art.code import format_code, parse_code
 from bot.art.recipe import Recipe
+from bot.daily import daily_recipe
 from bot.discordbot import options as op
 from bot.discordbot.options import (
     SIZES,
@@ -21,7 +23,6 @@ from bot.discordbot.options import (
     PaintOptions,
     button_job,
     can_hd,
-    daily_recipe,
     paint_job,
     replay_job,
 )
@@ -539,27 +540,27 @@ DAYS = [date(2026, 1, 1) + timedelta(days=i) for i in range(366)]
 def test_daily_recipe_is_deterministic_per_date():
     # Pinned: every server, every restart and every later version must agree on a past day's piece.
     assert format_code(daily_recipe(date(2026, 1, 1))) == "1-tdjqp2-axs1280x720"
-    assert format_code(daily_recipe(op.DAILY_VOICES_FROM - timedelta(days=1))).startswith("1-")
-    first_voiced = [daily_recipe(op.DAILY_VOICES_FROM + timedelta(days=i)) for i in range(3)]
+    assert format_code(daily_recipe(daily.DAILY_VOICES_FROM - timedelta(days=1))).startswith("1-")
+    first_voiced = [daily_recipe(daily.DAILY_VOICES_FROM + timedelta(days=i)) for i in range(3)]
     assert [format_code(r) for r in first_voiced] == [
         "2-194s2m8-d12w24s1280x720", "2-1tkt6vv-axs1280x720ed", "2-16ea6dd-s1280x720es",
     ]  # fmt: skip
 
 
 def test_daily_voices_come_from_the_date_and_stay_put():
-    days = [op.DAILY_VOICES_FROM + timedelta(days=i) for i in range(366)]
+    days = [daily.DAILY_VOICES_FROM + timedelta(days=i) for i in range(366)]
     voices = [daily_recipe(d).voice for d in days]
-    assert set(voices) == set(op._DAILY_VOICES) == set(VOICE_NAMES[:8])  # all come up in a year
-    assert len(op._DAILY_VOICES) == 8  # frozen: a voice added later moves no past day's piece
+    assert set(voices) == set(daily._DAILY_VOICES) == set(VOICE_NAMES[:8])  # all come up in a year
+    assert len(daily._DAILY_VOICES) == 8  # frozen: a voice added later moves no past day's piece
     assert all(daily_recipe(d).quote_engine == 2 for d in days)
-    assert {v.name for v in VOICES} >= set(op._DAILY_VOICES)
+    assert {v.name for v in VOICES} >= set(daily._DAILY_VOICES)
 
 
 def test_daily_recipe_differs_across_dates():
     seeds = [daily_recipe(d).seed for d in DAYS]
     assert len(set(seeds)) == len(DAYS)
     looks = {replace(daily_recipe(d), seed=0, voice="any", quote_engine=1) for d in DAYS}
-    assert len(looks) == len(op._DAILY_LOOKS)  # every look comes up within a year
+    assert len(looks) == len(daily._DAILY_LOOKS)  # every look comes up within a year
 
 
 def test_daily_recipe_is_always_valid_and_replayable():

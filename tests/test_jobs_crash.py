@@ -48,8 +48,8 @@ async def bot(
 ) -> None:
     from bot.art import Recipe
     from bot.jobs import Owner, create_queue
-    from bot.jobs.factory import build_pipeline
     from bot.jobs.model import JobResult
+    from bot.pipeline import Pipeline
     from bot.settings import Settings
     from bot.store import Store
 
@@ -78,7 +78,7 @@ async def bot(
         if held and hold == "after":
             await asyncio.Event().wait()  # killed here
 
-    pipeline = build_pipeline(settings, None) if backend == "local" else None
+    pipeline = Pipeline.create(settings.device) if backend == "local" else None
     queue_ = create_queue(settings, store=store, pipeline=pipeline, on_done=on_done)
     print("requeued", len(await queue_.start()), flush=True)
     if mode == "submit":

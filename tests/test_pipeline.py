@@ -10,7 +10,8 @@ from test_jobs_support import FakeQuotes
 from bot.art import Recipe, format_code, parse_code
 from bot.compose import Compositor
 from bot.errors import BotError, UserError
-from bot.pipeline import QUOTE_MODELS, PaintSpec, Pipeline, load_quotes
+from bot.pipeline import PaintSpec, Pipeline
+from bot.quotes.engines import QUOTE_MODELS, load_quotes
 
 STAGES = {"weights", "render", "quote", "compose", "encode"}
 
@@ -55,16 +56,25 @@ def test_custom_text_drops_the_voice_from_the_code(renderer, compositor):
 
 
 def test_pinned_quote_models_are_checked_engine_by_engine(monkeypatch, caplog):
-    from bot import pipeline
+    from bot.quotes import engines
 
-    monkeypatch.setattr(pipeline, "QUOTE_MODELS", {1: "aaaa", 2: None})
-    pipeline.check_quote_models({1: "aaaa", 2: "whatever"})  # 2 not pinned yet: a warning
-    assert "not pinned" in caplog.text
+    monkeypatch.setattr(engines, "QUOTE_MODELS", {1: "aaaa", 2: "cccc"})
+    engines.check_quote_models({1: "aaaa", 2: "cccc"})
     with pytest.raises(BotError, match="engine 1.*model aaaa"):
-        pipeline.check_quote_models({1: "bbbb", 2: "whatever"})
-    monkeypatch.setattr(pipeline, "QUOTE_MODELS", {1: "aaaa", 2: "cccc"})
+        engines.check_quote_models({1: "bbbb", 2: "cccc"})
     with pytest.raises(BotError, match="engine 2"):
-        pipeline.check_quote_models({1: "aaaa", 2: "dddd"})
+        engines.check_quote_models({1: "aaaa", 2: "dddd"})
+    with pytest.raises(BotError, match="engine 2"):
+        engines.check_quote_models({1: "aaaa"})  # a bundle missing is no match either
+
+
+def test_quotes_that_cannot_load_are_an_error_or_one_warning(tmp_path, caplog):
+    from bot.quotes import engines
+
+    with pytest.raises(Exception):  # noqa: B017 - whatever the bundle reader raises
+        engines.load_quotes(tmp_path)
+    assert engines.load_quotes(tmp_path, required=False) is None
+    assert "no quote engines" in caplog.text
 
 
 def test_signature_and_no_quote(renderer, compositor):

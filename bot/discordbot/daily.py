@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
-from bot.discordbot.options import daily_recipe
+from bot.daily import daily_recipe
 from bot.discordbot.schedule import SETTING_KEY, DailyConfig, due_slot, missed_slot
 from bot.jobs import Owner, Priority, RenderQueue
 from bot.pipeline import PaintSpec, Picture

@@ -6,11 +6,9 @@ Every value is re-validated here or by Recipe, whatever Discord already checked.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
 
 from bot.art import recipe as rc
 from bot.art.code import parse_code
@@ -246,36 +244,3 @@ def button_job(action: str, code: str, byte_limit: int, seed: int | None = None)
 
 def can_hd(r: Recipe) -> bool:
     return max(r.w, r.h) < HD_LONG_SIDE
-
-
-# --- the piece of the day ----------------------------------------------------------------------
-# A few looks that travel well as a daily post, all from the article's experiments.
-_DAILY_LOOKS: tuple[dict[str, object], ...] = (
-    {},
-    {"layers": 12, "width": 24},
-    {"activation": "sin", "std": 0.5},
-    {"activation": "gaussian", "std": 0.9},
-    {"activation": "mix"},
-    {"inputs": "xyr", "layers": 8},
-    {"width": 32, "std": 1.3},
-    {"color": "hsv", "std": 1.2},
-    {"init": "uniform", "range": 3.0, "layers": 6},
-)
-
-
-# From this day on the piece of the day has the aphorism engine and a voice drawn from the date;
-# every earlier day keeps the legacy engine (version-1 code) that it was posted with.
-DAILY_VOICES_FROM = date(2026, 12, 3)
-# The voices a day may get: the first eight, so a voice added later moves no past day's piece.
-_DAILY_VOICES = VOICE_NAMES[:8]
-
-
-def daily_recipe(day: date) -> Recipe:
-    """The piece of the day: derived from the date alone, so every server's can be replayed."""
-    digest = hashlib.sha256(f"cppn-bot daily {day.isoformat()}".encode()).digest()
-    seed = int.from_bytes(digest[:4], "big")
-    look = _DAILY_LOOKS[digest[4] % len(_DAILY_LOOKS)]
-    if day < DAILY_VOICES_FROM:
-        return Recipe(seed=seed, w=1280, h=720, quote_engine=1, **look)  # type: ignore[arg-type]
-    voice = _DAILY_VOICES[digest[5] % len(_DAILY_VOICES)]
-    return Recipe(seed=seed, w=1280, h=720, voice=voice, **look)  # type: ignore[arg-type]

@@ -35,10 +35,12 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _cmd_worker(args: argparse.Namespace) -> int:
     from redis.exceptions import RedisError
 
-    from bot.jobs.factory import build_executor, build_pipeline, load_quotes
+    from bot.jobs.factory import build_executor
     from bot.jobs.metrics import Metrics
     from bot.jobs.worker import run_worker
     from bot.logs import setup_logging
+    from bot.pipeline import Pipeline
+    from bot.quotes.engines import load_quotes
 
     settings = _settings(args)
     setup_logging(settings)  # structured lines; the Redis password never shows
@@ -47,7 +49,8 @@ def _cmd_worker(args: argparse.Namespace) -> int:
         from prometheus_client import start_http_server
 
         start_http_server(settings.metrics_port, registry=metrics.registry)
-    pipeline = build_pipeline(settings, None if args.no_quotes else load_quotes())
+    quotes = None if args.no_quotes else load_quotes(required=False)
+    pipeline = Pipeline.create(settings.device, quotes)
     executor = build_executor(settings, pipeline, metrics)
     print(f"worker: {settings.queue_name} on {executor.device}, batches of {executor.batch_max}")
     try:

@@ -2,35 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-
 from bot.jobs.executor import Executor
 from bot.jobs.metrics import Metrics
 from bot.jobs.queue import Backend, Limits, OnDone, RenderQueue
-from bot.pipeline import Pipeline, QuoteSource
+from bot.pipeline import Pipeline
+from bot.quotes.engines import load_quotes
 from bot.settings import Settings
 from bot.store import Store
-
-log = logging.getLogger(__name__)
-
-
-def load_quotes() -> QuoteSource | None:
-    """Both quote engines (bot.quotes.engines.Quotes, each checked against the model replay codes
-    pin), or None (with a warning) where they cannot be loaded."""
-    try:
-        from bot.pipeline import load_quotes as load_pinned_quotes
-
-        return load_pinned_quotes()
-    except Exception as e:  # optional here: jobs that need a generated quote then fail clearly
-        log.warning("no quote engines (%s); generated quotes will fail", e)
-        return None
-
-
-def build_pipeline(settings: Settings, quotes: QuoteSource | None) -> Pipeline:
-    from bot.art.render import Renderer
-    from bot.compose import Compositor
-
-    return Pipeline(Renderer.create(settings.device), Compositor(), quotes)
 
 
 def build_executor(settings: Settings, pipeline: Pipeline, metrics: Metrics) -> Executor:
@@ -62,7 +40,7 @@ def create_queue(
     else:
         from bot.jobs.local import LocalBackend
 
-        pipeline = pipeline or build_pipeline(settings, load_quotes())
+        pipeline = pipeline or Pipeline.create(settings.device, load_quotes(required=False))
         backend = LocalBackend(build_executor(settings, pipeline, metrics))
     limits = Limits(settings.queue_max, settings.user_max_pending)
     return RenderQueue(backend, limits, store, metrics, on_done)

@@ -10,9 +10,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.art.code import format_code
+from bot.daily import daily_recipe
 from bot.discordbot.daily import DailyPoster
 from bot.discordbot.messages import NO_MENTIONS
-from bot.discordbot.options import daily_recipe
 from bot.discordbot.schedule import SETTING_KEY, DailyConfig, zone
 from bot.errors import UserError
 from bot.store import Store
