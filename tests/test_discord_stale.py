@@ -9,6 +9,7 @@ import logging
 
 import pytest
 from fake_discord import FakeDiscord
+from test_discord_e2e import fake  # noqa: F401 - the patched fake Discord fixture
 from waiting import until
 
 from bot.art.render import Renderer
@@ -21,21 +22,12 @@ from bot.settings import Settings
 USER = 4242
 
 
-@pytest.fixture
-async def fake(monkeypatch):
-    server = FakeDiscord()
-    await server.start()
-    server.patch(monkeypatch)
-    yield server
-    await server.close()
+def _syncs(server: FakeDiscord) -> int:
+    return sum(1 for r in server.requests if r.method == "PUT" and r.path.endswith("/commands"))
 
 
-def _syncs(fake: FakeDiscord) -> int:
-    return sum(1 for r in fake.requests if r.method == "PUT" and r.path.endswith("/commands"))
-
-
-def _reply(fake: FakeDiscord, payload: dict) -> str | None:
-    for r in fake.find("POST", f"/interactions/{payload['id']}/"):
+def _reply(server: FakeDiscord, payload: dict) -> str | None:
+    for r in server.find("POST", f"/interactions/{payload['id']}/"):
         data = (r.json or {}).get("data") or {}
         if data.get("content"):
             assert data.get("flags", 0) & 64  # ephemeral
@@ -43,7 +35,7 @@ def _reply(fake: FakeDiscord, payload: dict) -> str | None:
     return None
 
 
-async def test_a_stale_command_gets_one_line_and_a_resync(fake, tmp_path, caplog):
+async def test_a_stale_command_gets_one_line_and_a_resync(fake, tmp_path, caplog):  # noqa: F811
     settings = Settings(db_path=str(tmp_path / "bot.db"), health_port=0, sync_commands=True)
     stop = asyncio.Event()
     pipeline = Pipeline(Renderer.create("cpu"), Compositor(), None)
