@@ -16,9 +16,9 @@ from bot.art.code import format_code
 from bot.daily import daily_recipe
 from bot.discordbot.daily import RETRY_S, DailyPoster
 from bot.discordbot.schedule import SETTING_KEY, DailyConfig
-from bot.jobs import Priority, RenderQueue
+from bot.jobs import Owner, Priority, RenderQueue
 from bot.jobs.model import JobResult, QueuedJob
-from bot.pipeline import Picture
+from bot.pipeline import PaintSpec, Picture
 from bot.store import Store
 
 DAILY_LOG = "bot.discordbot.daily"
@@ -466,3 +466,59 @@ async def test_run_keeps_ticking_through_a_failing_tick(env, caplog):
             await task
     assert len(env.publisher.sends) == 1
     assert any("tick failed" in r.getMessage() for r in caplog.records)
+
+
+# --- renders cut short by crashes (issue 13) -----------------------------------------------------
+class HeldBackend(InstantBackend):
+    """Takes jobs and never finishes them: the process dies while they render."""
+
+    async def enqueue(self, req: QueuedJob) -> None:
+        self.requests.append(req)
+
+
+async def test_daily_renders_cut_short_by_crashes_are_adopted_and_posted_once(env, tmp_path):
+    """8 guilds; the bot dies three times while their pieces render. Each restart re-queues the
+    renders; the poster follows those (adopts them) instead of asking again, so the person cap
+    (which the bot's own jobs never count against) refuses nothing and nothing is painted twice."""
+    guilds = [1000 + g for g in range(8)]
+    for g in guilds:
+        CH[g] = 9000 + g
+        await env.configure(g)
+    store = env.store
+    for crash in range(3):
+        held = HeldBackend()
+        queue = RenderQueue(held, store=store)  # default caps: 2 per person
+        restarted = await queue.start()
+        assert len(restarted) == (0 if crash == 0 else 8)  # the cut-short renders, re-queued
+        poster = DailyPoster(store, queue, env.publisher, clock=env.clock)
+        tick = asyncio.create_task(poster.tick())
+        await until(lambda held=held: len(held.requests) == 8)  # every guild's piece under way
+        tick.cancel()  # the crash: nothing more runs in this process
+        await asyncio.gather(tick, return_exceptions=True)
+    queue, backend = await start_queue(store)  # the last start: renders finish at once
+    try:
+        poster = DailyPoster(store, queue, env.publisher, clock=env.clock)
+        await poster.tick()
+        for g in guilds:
+            assert len(env.sent_to(g)) == 1, g
+            slot = await store.slot(g, DAY.isoformat())
+            assert slot.status == "posted"
+        # Only the 8 renders of the first process ever existed: re-queued, never re-submitted.
+        first_ids = {r.id for r in held.requests}
+        assert {r.id for r in backend.requests} == first_ids
+        assert len(await store.unfinished()) == 0
+    finally:
+        await queue.close()
+        for g in guilds:
+            CH.pop(g)
+
+
+async def test_the_bots_own_jobs_count_against_no_persons_cap(env):
+    queue = RenderQueue(HeldBackend(), store=env.store)  # 2 per person
+    await queue.start()
+    for _ in range(3):  # three scheduled jobs owned by one guild: none refused
+        await queue.submit(PaintSpec(daily_recipe(DAY)), Owner(A, A, CH[A]), Priority.SCHEDULED)
+    assert queue.pending(A) == 0
+    await queue.submit(PaintSpec(daily_recipe(DAY)), Owner(A), Priority.INTERACTIVE)
+    assert queue.pending(A) == 1  # a person's own request still counts
+    await queue.close()

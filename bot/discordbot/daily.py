@@ -135,10 +135,17 @@ class DailyPoster:
                 log.info("daily post for guild %s, %s was already in the channel", guild, iso)
                 await self.store.mark_slot_posted(guild, iso, slot.render_id, found)
                 return found
-        # The guild id is the owner: daily jobs of many guilds never hit one user's cap.
-        job = await self.queue.submit(
-            PaintSpec(daily_recipe(day)), Owner(guild, guild, cfg.channel), Priority.SCHEDULED
-        )
+        # A render of this piece cut short by a crash was re-queued by the queue's start: follow
+        # it (adopt) rather than paint the piece twice. Scheduled jobs count against no one's cap.
+        job = self.queue.adopt(slot.render_id) if slot is not None and slot.render_id else None
+        if job is None:
+            job = await self.queue.submit(
+                PaintSpec(daily_recipe(day)), Owner(guild, guild, cfg.channel), Priority.SCHEDULED
+            )
+            await self.store.set_slot_render(guild, iso, job.id)
+        else:
+            log.info("daily post for guild %s, %s: following its render %s from before a restart",
+                     guild, iso, job.id)  # fmt: skip
         done = await job.outcome()
         message = await self.publisher.send(guild, cfg.channel, day, done.picture)
         await self.store.mark_slot_posted(guild, iso, job.id, message)

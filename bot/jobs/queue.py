@@ -134,6 +134,8 @@ class RenderQueue:
         self._per_user: Counter[int] = Counter()
         self._tasks: set[asyncio.Task] = set()
         self._completing: set[str] = set()  # outcome in hand: being recorded and handed on
+        # The bot's own jobs re-queued by start(), finished or not, until adopted (adopt()).
+        self._restarted: dict[str, JobHandle] = {}
         self._pace = _Pace()
         self._open = False
 
@@ -150,6 +152,8 @@ class RenderQueue:
                 await self.store.finish_render(row.id, "failed", error=f"cannot re-queue: {e}")
                 continue
             jobs.append(self._track(req))
+            if req.priority != Priority.INTERACTIVE:  # people's jobs reach them through on_done
+                self._restarted[req.id] = jobs[-1]
             await self.backend.enqueue(req)
         if jobs:
             log.info("re-queued %d unfinished jobs", len(jobs))
@@ -177,7 +181,7 @@ class RenderQueue:
             raise QueueClosed("the render queue is not running")
         spec = spec if isinstance(spec, PaintSpec) else PaintSpec(spec)
         owner = owner if isinstance(owner, Owner) else Owner(owner)
-        self._admit(owner)
+        self._admit(owner, Priority(priority))
         handle = self._track(QueuedJob(spec=spec, owner=owner, priority=Priority(priority)))
         # Shielded: a caller cancelled mid-submit must not leave a job recorded but not queued.
         await asyncio.shield(self._accept(handle))
@@ -205,6 +209,12 @@ class RenderQueue:
             while self._jobs or self._tasks:
                 waits = [*self._tasks, *(job._future for job in self._jobs.values())]
                 await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+
+    def adopt(self, job_id: str) -> JobHandle | None:
+        """The handle of a job this start() re-queued (a daily render cut short by a crash), so
+        the one who asked before the crash follows it instead of asking again; None if it was
+        not re-queued (or was adopted already). Finished jobs keep their outcome until then."""
+        return self._restarted.pop(job_id, None)
 
     def pending(self, user: int | None = None) -> int:
         """Jobs accepted and not finished: all, or one user's."""
@@ -246,10 +256,12 @@ class RenderQueue:
         return await self.backend.cancel(job_id)
 
     # --- internals ----------------------------------------------------------------------------
-    def _admit(self, owner: Owner) -> None:
+    def _admit(self, owner: Owner, priority: Priority) -> None:
         if len(self._jobs) >= self.limits.queue_max:
             self.metrics.rejected.labels("queue_full").inc()
             raise QueueFull()
+        if priority != Priority.INTERACTIVE:
+            return  # the bot's own jobs (the daily piece) never count against a person's cap
         if self._per_user[owner.user] >= self.limits.user_max_pending:
             self.metrics.rejected.labels("user_pending").inc()
             raise TooManyPending(self.limits.user_max_pending)
@@ -257,7 +269,8 @@ class RenderQueue:
     def _track(self, req: QueuedJob) -> JobHandle:
         job = JobHandle(self, req, asyncio.get_running_loop().create_future())
         self._jobs[req.id] = job
-        self._per_user[req.owner.user] += 1
+        if req.priority == Priority.INTERACTIVE:
+            self._per_user[req.owner.user] += 1
         self.metrics.depth.set(len(self._jobs))
         return job
 
@@ -265,9 +278,11 @@ class RenderQueue:
         """Forget the job and resolve its handle."""
         if self._jobs.pop(job.id, None) is None:
             return
-        self._per_user[job.request.owner.user] -= 1
-        if self._per_user[job.request.owner.user] <= 0:
-            del self._per_user[job.request.owner.user]
+        user = job.request.owner.user
+        if job.request.priority == Priority.INTERACTIVE:
+            self._per_user[user] -= 1
+            if self._per_user[user] <= 0:
+                del self._per_user[user]
         self.metrics.depth.set(len(self._jobs))
         if not job._future.done():
             if isinstance(outcome, BaseException):

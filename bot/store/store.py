@@ -249,6 +249,16 @@ class Store:
         await self.db.commit()
         return cur.rowcount == 1
 
+    async def set_slot_render(self, guild: int, day: str, render_id: str) -> None:
+        """The render painting a claimed slot's piece: a restart adopts it instead of painting
+        the piece again (the queue re-queues it, unfinished, with the same id)."""
+        await self.db.execute(
+            "UPDATE daily_slots SET render_id = ?"
+            " WHERE guild = ? AND day = ? AND status = 'claimed'",
+            (render_id, guild, day),
+        )
+        await self.db.commit()
+
     async def mark_slot_posted(self, guild: int, day: str, render_id: str, message: int) -> bool:
         cur = await self.db.execute(
             "UPDATE daily_slots SET status = 'posted', render_id = ?, message = ?, posted_at = ?"
