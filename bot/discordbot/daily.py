@@ -137,11 +137,16 @@ class DailyPoster:
                 return found
         # A render of this piece cut short by a crash was re-queued by the queue's start: follow
         # it (adopt) rather than paint the piece twice. Scheduled jobs count against no one's cap.
-        job = self.queue.adopt(slot.render_id) if slot is not None and slot.render_id else None
+        # The slot names its render; a crash between submitting it and naming it leaves the
+        # render itself to recognise: this guild's scheduled job for this piece.
+        spec, owner = PaintSpec(daily_recipe(day)), Owner(guild, guild, cfg.channel)
+        named = slot.render_id if slot is not None else None
+        job = self.queue.adopt(
+            lambda req: req.id == named
+            or (req.priority == Priority.SCHEDULED and req.owner == owner and req.spec == spec)
+        )
         if job is None:
-            job = await self.queue.submit(
-                PaintSpec(daily_recipe(day)), Owner(guild, guild, cfg.channel), Priority.SCHEDULED
-            )
+            job = await self.queue.submit(spec, owner, Priority.SCHEDULED)
             await self.store.set_slot_render(guild, iso, job.id)
         else:
             log.info("daily post for guild %s, %s: following its render %s from before a restart",

@@ -210,11 +210,15 @@ class RenderQueue:
                 waits = [*self._tasks, *(job._future for job in self._jobs.values())]
                 await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
 
-    def adopt(self, job_id: str) -> JobHandle | None:
-        """The handle of a job this start() re-queued (a daily render cut short by a crash), so
-        the one who asked before the crash follows it instead of asking again; None if it was
-        not re-queued (or was adopted already). Finished jobs keep their outcome until then."""
-        return self._restarted.pop(job_id, None)
+    def adopt(self, wanted: Callable[[QueuedJob], bool]) -> JobHandle | None:
+        """The handle of a job this start() re-queued that `wanted` picks (a daily render cut
+        short by a crash), so the one who asked before the crash follows it instead of asking
+        again; None if there is none (or it was adopted already). Finished jobs keep their
+        outcome until then."""
+        for job_id, handle in self._restarted.items():
+            if wanted(handle.request):
+                return self._restarted.pop(job_id)
+        return None
 
     def pending(self, user: int | None = None) -> int:
         """Jobs accepted and not finished: all, or one user's."""
