@@ -10,11 +10,11 @@ import discord
 
 from bot.art.recipe import Recipe
 from bot.compose.encode import EXTENSIONS
+from bot.describe import describe_recipe
 from bot.discordbot.buttons import DeleteButton, PaintButton
 from bot.discordbot.options import can_hd
 from bot.jobs import JobState, JobStatus
 from bot.pipeline import Picture
-from bot.quotes.voices import DEFAULT_VOICE
 
 NO_MENTIONS = discord.AllowedMentions.none()
 EMBED_COLOUR = discord.Colour(0x6B5B95)
@@ -35,31 +35,6 @@ class Result:
             self.content, embed=self.embed, file=self.file, view=self.view,
             allowed_mentions=NO_MENTIONS, **extra,
         )  # fmt: skip
-
-
-def describe_recipe(r: Recipe) -> str:
-    """One line a person can read: what was painted."""
-    widths = f"{r.width}→{r.floor} halving" if r.schedule == "halving" else f"{r.width}"
-    init = {
-        "normal": f"N(0, {r.std:g})",
-        "uniform": f"U(±{r.range:g})",
-        "default": "PyTorch default (grey goo)",
-    }[r.init]
-    parts = [f"{r.layers} layers × {widths}", r.activation, init]
-    if r.inputs == "xyr":
-        parts.append("radius input")
-    if r.zdim:
-        parts.append(f"z{r.zdim}")
-    if r.coords == "raw":
-        parts.append("raw pixel coordinates")
-    if r.zoom != 1.0:
-        parts.append(f"zoom ×{1 / r.zoom:.3g}")
-    if r.color != "rgb":
-        parts.append({"bw": "black and white", "hsv": "HSV"}[r.color])
-    parts.append(f"{r.w}×{r.h}")
-    if r.voice != DEFAULT_VOICE:
-        parts.append(f"{r.voice} voice")
-    return " · ".join(parts)
 
 
 def result(
