@@ -142,8 +142,10 @@ class DailyPoster:
         spec, owner = PaintSpec(daily_recipe(day)), Owner(guild, guild, cfg.channel)
         named = slot.render_id if slot is not None else None
         job = self.queue.adopt(
-            lambda req: req.id == named
-            or (req.priority == Priority.SCHEDULED and req.owner == owner and req.spec == spec)
+            lambda req: (
+                req.id == named
+                or (req.priority == Priority.SCHEDULED and req.owner == owner and req.spec == spec)
+            )
         )
         if job is None:
             job = await self.queue.submit(spec, owner, Priority.SCHEDULED)
