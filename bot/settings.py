@@ -22,6 +22,9 @@ from typing import NamedTuple, NoReturn
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from bot.errors import SettingsError
+from bot.feeds import config as feed_config
+from bot.feeds.config import FeedConfig
+from bot.secretfile import read_secret
 
 PREFIX = "CPPN_"
 CONFIG_VAR = "CPPN_CONFIG"  # names the TOML file when no path is given
@@ -29,7 +32,9 @@ MASK = "****"
 SECRET_FIELDS = frozenset({"discord_token"})  # shown only as set or not set
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("text", "json")
-_TOML_KINDS = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+_TOML_KINDS = {
+    str: "a string", int: "an integer", float: "a number", bool: "true or false", tuple: "a list",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,10 @@ class Settings:
     progress_s: float = 3.0  # how often a queued request's message shows its position and ETA
     daily_check_s: float = 30.0  # how often the daily-post loop looks for a slot that is due
     daily_catchup_h: float = 12.0  # missed slots are posted late within this, else skipped
+    # --- feeds (Mastodon, Bluesky) --------------------------------------------------------------
+    feeds: tuple = ()  # the accounts: [[feeds]] tables (env: the same as a TOML array)
+    mention_poll_s: float = 60.0  # how often each feed looks for new mentions
+    mention_cooldown_s: float = 60.0  # seconds between one account's paintings by mention, per feed
     # --- running ------------------------------------------------------------------------------
     health_host: str = "127.0.0.1"  # where `cppn-bot run` serves /healthz and /metrics
     health_port: int = 8080  # 0: no health/metrics server
@@ -69,6 +78,8 @@ class Settings:
     log_format: str = "text"  # text (key=value lines) or json (one object per line)
 
     def __post_init__(self) -> None:
+        if isinstance(self.feeds, list):  # as TOML and JSON write it
+            object.__setattr__(self, "feeds", tuple(self.feeds))
         for f in fields(self):  # a wrong type (Settings(queue_max="5")) is named, not a TypeError
             _check_kind(f.name, type(f.default), getattr(self, f.name))
 
@@ -80,10 +91,11 @@ class Settings:
         for name in ("queue_max", "user_max_pending", "batch_max", "compose_threads"):
             if getattr(self, name) < 1:
                 fail(name, "must be at least 1")
-        for name in ("job_timeout_s", "poll_s", "progress_s", "daily_check_s", "daily_catchup_h"):
+        positive = ("job_timeout_s", "poll_s", "progress_s", "daily_check_s", "daily_catchup_h")
+        for name in (*positive, "mention_poll_s"):
             if getattr(self, name) <= 0:
                 fail(name, "must be positive")
-        for name in ("cooldown_s", "shutdown_grace_s"):
+        for name in ("cooldown_s", "shutdown_grace_s", "mention_cooldown_s"):
             if getattr(self, name) < 0:
                 fail(name, "must not be negative")
         for name in ("metrics_port", "health_port"):
@@ -93,26 +105,26 @@ class Settings:
             fail("log_level", f"{self.log_level!r} is not one of {', '.join(LOG_LEVELS)}")
         if self.log_format not in LOG_FORMATS:
             fail("log_format", f"{self.log_format!r} is not text or json")
+        if not all(isinstance(f, FeedConfig) for f in self.feeds):
+            fail("feeds", "must hold FeedConfig entries")
+        if len({f.name for f in self.feeds}) != len(self.feeds):
+            fail("feeds", "names must be unique")
 
     def token(self) -> str:
         """The Discord bot token: the variable, else the file; "" when neither is set."""
-        if self.discord_token.strip():
-            return self.discord_token.strip()
-        if self.discord_token_file:
-            try:
-                return Path(self.discord_token_file).read_text(encoding="utf-8").strip()
-            except OSError as e:
-                raise SettingsError(
-                    f"cannot read the token file {self.discord_token_file}: {e.strerror}",
-                    field="discord_token_file",
-                ) from None
-        return ""
+        return read_secret(
+            self.discord_token, self.discord_token_file, "the token file", "discord_token_file"
+        )
 
     def secrets(self) -> tuple[str, ...]:
         """Every secret these settings hold (the token, URL passwords): what logs must redact."""
         found = [self.discord_token.strip()]
         with contextlib.suppress(SettingsError):  # an unreadable token file gave nothing away
             found.append(self.token())
+        for feed in self.feeds:
+            found.append(feed.secret.strip())
+            with contextlib.suppress(SettingsError):
+                found.append(feed.credential())
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, str) and "://" in value:
@@ -150,11 +162,29 @@ def effective(
     one reading of the file and environment."""
     gathered = _gather(env, path, overrides)
     settings = gathered.build()  # validates, as load() does
-    rows = [
-        Row(f.name, shown(f.name, getattr(settings, f.name)), gathered.source(f.name))
-        for f in fields(Settings)
-    ]
+    rows = []
+    for f in fields(Settings):
+        if f.name == "feeds":
+            rows += _feed_rows(settings.feeds, gathered)
+        else:
+            value = shown(f.name, getattr(settings, f.name))
+            rows.append(Row(f.name, value, gathered.source(f.name)))
     return settings, rows
+
+
+def _feed_rows(feeds: tuple, gathered: _Gathered) -> list[Row]:
+    """One row per key of each feed (feeds.NAME.KEY), the secret masked; `feeds = []` if none."""
+    if not feeds:
+        return [Row("feeds", "[]", gathered.source("feeds"))]
+    rows = []
+    for feed in feeds:
+        for f in fields(FeedConfig):
+            if f.name == "name":
+                continue
+            name = f"feeds.{feed.name}.{f.name}"
+            source = gathered.sources.get(name, "default")
+            rows.append(Row(name, shown(name, getattr(feed, f.name)), source))
+    return rows
 
 
 def config_path(
@@ -168,10 +198,12 @@ def config_path(
 
 def shown(name: str, value: object) -> str:
     """A value as `cppn-bot config` prints it: TOML-like, with every secret masked."""
-    if name in SECRET_FIELDS:
+    if name in SECRET_FIELDS or name.endswith(".secret"):
         return MASK if str(value).strip() else "(not set)"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, tuple):
+        return json.dumps(list(value), ensure_ascii=False)
     if isinstance(value, str):
         return json.dumps(mask_url(value) if "://" in value else value, ensure_ascii=False)
     return repr(value)
@@ -243,7 +275,10 @@ def _gather(
     if got.file is not None:
         values.update(_read_toml(got.file, kinds))
         sources.update(dict.fromkeys(values, "file"))
+    _gather_feeds(env, got)
     for name, kind in kinds.items():
+        if name == "feeds":
+            continue  # CPPN_FEED_<NAME>_<KEY>, read above
         raw = env.get(PREFIX + name.upper())
         if raw is not None:
             values[name], sources[name] = _parse(name, kind, raw), "env"
@@ -252,6 +287,24 @@ def _gather(
             raise SettingsError(f"unknown setting {name!r}{_did_you_mean(name, kinds)}")
         values[name], sources[name] = value, "override"
     return got
+
+
+def _gather_feeds(env: Mapping[str, str], got: _Gathered) -> None:
+    """The feeds: the file's [[feeds]] < CPPN_FEEDS (a TOML array, replacing the file's list) <
+    CPPN_FEED_<NAME>_<KEY> (one key of one feed), built into FeedConfigs; sources per key."""
+    tables = list(got.values.pop("feeds", []))  # type: ignore[call-overload]
+    origin = got.sources.get("feeds", "file")
+    raw = env.get(PREFIX + "FEEDS")
+    if raw is not None and raw.strip():
+        tables, origin = list(_parse("feeds", tuple, raw)), "env"  # type: ignore[call-overload]
+    feed_env = feed_config.from_env(env, [str(t["name"]) for t in tables])
+    if not (tables or feed_env):
+        return
+    got.values["feeds"] = feed_config.build(tables, feed_env)
+    got.sources["feeds"] = "env" if feed_env else origin
+    for where, found in ((origin, {str(t["name"]): t for t in tables}), ("env", feed_env)):
+        for feed, keys in found.items():
+            got.sources.update({f"feeds.{feed}.{k}": where for k in keys if k != "name"})
 
 
 def _read_toml(file: Path, kinds: Mapping[str, type]) -> dict[str, object]:
@@ -266,6 +319,11 @@ def _read_toml(file: Path, kinds: Mapping[str, type]) -> dict[str, object]:
         raise SettingsError(f"{file} is not valid TOML: {e}") from None
     values: dict[str, object] = {}
     for key, value in data.items():
+        if key == "feeds":
+            if not isinstance(value, list):
+                raise SettingsError(f"{file}: feeds must be [[feeds]] tables", field="feeds")
+            values[key] = [feed_config.from_table(str(file), t) for t in value]
+            continue
         if key not in kinds:
             if isinstance(value, dict):
                 raise SettingsError(f"{file}: [{key}] is a table; write settings as top-level keys")
@@ -296,6 +354,15 @@ def _did_you_mean(key: str, names: Mapping[str, object]) -> str:
 
 def _parse(name: str, kind: type, raw: str) -> object:
     text = raw.strip()
+    if kind is tuple:  # CPPN_FEEDS: a TOML array of tables, as [[feeds]] in the file
+        try:
+            tables = tomllib.loads(f"feeds = {text or '[]'}")["feeds"]
+        except tomllib.TOMLDecodeError as e:
+            message = f"{PREFIX}{name.upper()} is not a TOML array of tables: {e}"
+            raise SettingsError(message, field=name) from None
+        if not isinstance(tables, list):
+            raise SettingsError(f"{PREFIX}{name.upper()} must be [{{...}}, ...]", field=name)
+        return tuple(feed_config.from_table(PREFIX + name.upper(), t) for t in tables)
     if kind is bool:
         if text.lower() in ("1", "true", "yes", "on"):
             return True
