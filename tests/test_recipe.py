@@ -1,6 +1,6 @@
 import pytest
 
-from bot.art.recipe import MAX_WORK, Recipe, check_budget
+from bot.art.recipe import ACTIVATION_COST, MAX_WORK, Recipe, check_budget
 from bot.errors import RecipeError, UserError
 
 
@@ -87,12 +87,37 @@ def test_floats_are_quantised_to_three_significant_digits():
 
 def test_work_budget_takes_the_4k_job_and_rejects_bigger():
     big = Recipe(width=128, layers=16, w=3840, h=2160)
-    assert big.work() <= MAX_WORK
+    assert big.work() < big.cost() <= MAX_WORK  # still the largest job the bot must take
     with pytest.raises(RecipeError) as err:
         Recipe(width=256, layers=32, w=4096, h=4096)
     assert err.value.param == "work" and "GMAC" in str(err.value)
     with pytest.raises(RecipeError):
         check_budget(Recipe(w=512, h=512), limit=1e6)
+
+
+def test_the_budget_counts_activations_too():
+    """A 4096x4096 network of 32 sin layers of width 68 was within the multiply-add budget, yet
+    took ~1.8x the 4K reference job's time (issue 13): the sines cost more than the matmuls."""
+    edge = dict(layers=32, width=68, w=4096, h=4096, quote="none")
+    assert Recipe(activation="relu", **edge).work() <= MAX_WORK  # its multiply-adds fit
+    for activation in ("sin", "gaussian", "softplus", "tanh"):
+        with pytest.raises(RecipeError) as err:
+            Recipe(activation=activation, **edge)
+        assert err.value.param == "work" and "sin" in str(err.value)
+    assert Recipe(activation="sin", **{**edge, "width": 40}).cost() <= MAX_WORK  # narrower fits
+    # Each activation adds its cost per hidden value, in multiply-adds; relu next to nothing.
+    small = dict(layers=3, width=10, w=20, h=16, quote="none")
+    base = Recipe(**small).work()
+    for name, per_value in ACTIVATION_COST.items():
+        assert Recipe(activation=name, **small).cost() == base + 320 * 30 * per_value
+    assert ACTIVATION_COST["relu"] < ACTIVATION_COST["tanh"] < ACTIVATION_COST["sin"]
+    assert ACTIVATION_COST["tanh"] < ACTIVATION_COST["gaussian"] < ACTIVATION_COST["softplus"]
+    # mix: the activations its seed draws, layer by layer
+    from bot.art.network import layer_activations
+
+    mixed = Recipe(activation="mix", seed=5, **small)
+    drawn = sum(ACTIVATION_COST[a] * 10 for a in layer_activations(mixed))
+    assert mixed.cost() == base + 320 * drawn
 
 
 @pytest.mark.parametrize(

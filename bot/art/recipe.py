@@ -34,8 +34,14 @@ STD_RANGE = (0.01, 100.0)
 UNIFORM_RANGE = (0.01, 1000.0)
 ZOOM_RANGE = (0.001, 1000.0)
 MAX_CENTRE = 1000.0
-# Multiply-adds per job. 3840x2160 at width 128 with 16 layers needs 2.04e12; that is the largest
-# job the bot must take, so the default budget sits just above it.
+# What one value through each activation costs, in multiply-adds of the layers' matmuls (measured
+# on one x86 core at widths 16, 68 and 128: relu is a compare; tanh runs as one sigmoid; sin,
+# gaussian and softplus take ~1.2-3 ns a value where a multiply-add takes ~0.025 ns).
+ACTIVATION_COST = {"relu": 1, "tanh": 8, "sigmoid": 8, "gaussian": 48, "sin": 56, "softplus": 120}
+# Work per job: multiply-adds plus the activations' cost in multiply-adds (Recipe.cost). 3840x2160
+# at width 128 with 16 tanh layers costs 2.18e12 (2.04e12 multiply-adds); that is the largest job
+# the bot must take, so the default budget sits just above it. Past it: 4096x4096 with 32 sin layers
+# of width 68 (2.41e12 multiply-adds, 4.45e12 with its sines; it took ~1.8x the 4K job's time).
 MAX_WORK = 2.5e12
 SIG_DIGITS = 3
 
@@ -116,6 +122,15 @@ class Recipe:
     def work(self) -> int:
         """Multiply-adds to render: pixels x sum of fan_in*fan_out over the layers."""
         return self.w * self.h * sum(a * b for a, b in self.layer_dims())
+
+    def cost(self) -> int:
+        """What the budget counts: the multiply-adds, plus every hidden value's activation at its
+        ACTIVATION_COST (`mix` at the activations the seed draws for each layer)."""
+        from bot.art.network import layer_activations  # torch; the network module imports this
+
+        pairs = zip(layer_activations(self), self.hidden_widths(), strict=True)
+        per_pixel = sum(ACTIVATION_COST[a] * n for a, n in pairs)
+        return self.work() + self.w * self.h * per_pixel
 
     def quote_seed(self) -> int:
         """The seed the quote is drawn with: the picture's own, or a variant's (New quote)."""
@@ -209,12 +224,12 @@ def _validate(r: Recipe) -> None:
 
 
 def check_budget(r: Recipe, limit: float) -> None:
-    """Reject a job whose work (multiply-adds) exceeds `limit`."""
-    work = r.work()
-    if work > limit:
+    """Reject a job whose cost (multiply-adds and activations, Recipe.cost) exceeds `limit`."""
+    cost = r.cost()
+    if cost > limit:
         raise RecipeError(
             "work",
-            f"{work / 1e9:,.0f} GMAC",
-            f"at most {limit / 1e9:,.0f} GMAC (pixels x layer sizes); "
-            "use fewer layers, a smaller width or a smaller size",
+            f"{cost / 1e9:,.0f} GMAC",
+            f"at most {limit / 1e9:,.0f} GMAC (pixels x layer sizes, a sin, gaussian or softplus "
+            "counting as 48-120); use fewer layers, a smaller width or size, or relu or tanh",
         )
