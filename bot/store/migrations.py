@@ -60,4 +60,37 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE logins (at REAL NOT NULL);
     CREATE INDEX logins_at ON logins (at);
     """,
+    # 4: the feeds (Mastodon, Bluesky): each feed's daily slots, the mentions it answers (each
+    #    exactly once), and its own state (the notification cursor, a Bluesky session)
+    """
+    CREATE TABLE feed_slots (
+        feed       TEXT NOT NULL,          -- the feed's name in the settings
+        day        TEXT NOT NULL,          -- YYYY-MM-DD in the feed's time zone
+        status     TEXT NOT NULL CHECK (status IN ('claimed', 'posted')),
+        render_id  TEXT REFERENCES renders (id),
+        post_id    TEXT,                   -- the service's id of the post (status id, at:// uri)
+        claimed_at REAL NOT NULL,
+        posted_at  REAL,
+        PRIMARY KEY (feed, day)
+    );
+    CREATE TABLE feed_mentions (
+        feed       TEXT NOT NULL,
+        mention    TEXT NOT NULL,          -- the service's id of the mentioning post
+        author     TEXT NOT NULL,          -- who asked (account id or DID)
+        status     TEXT NOT NULL CHECK (status IN ('claimed', 'answered', 'ignored')),
+        request    TEXT NOT NULL,          -- JSON: what the reply needs (post ids, handle, text)
+        render_id  TEXT REFERENCES renders (id),
+        reply_id   TEXT,
+        claimed_at REAL NOT NULL,
+        answered_at REAL,
+        PRIMARY KEY (feed, mention)
+    );
+    CREATE INDEX feed_mentions_render ON feed_mentions (render_id);
+    CREATE TABLE feed_state (
+        feed  TEXT NOT NULL,
+        key   TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (feed, key)
+    );
+    """,
 )

@@ -1,0 +1,30 @@
+"""A finished Picture as a Draft for one feed: fitted text, alt text, an image under the cap.
+Pure (Pillow on the picture's bytes): callers on the event loop run it in a thread."""
+
+from __future__ import annotations
+
+from bot.feeds.alt import alt_text
+from bot.feeds.content import post_text
+from bot.feeds.image import fit
+from bot.feeds.poster import Draft, Mention, Poster
+from bot.pipeline import Picture
+
+
+def draft(
+    poster: Poster,
+    picture: Picture,
+    headline: str,
+    key: str,
+    at: float,
+    reply_to: Mention | None = None,
+) -> Draft:
+    """The post for `picture` on this poster's service (hashtags from its feed's settings)."""
+    tags = poster.config.hashtags
+    return Draft(
+        text=post_text(headline, picture, tags, poster.limits),
+        key=key,
+        upload=fit(picture, poster.max_image_bytes),
+        alt=alt_text(picture, poster.limits),
+        reply_to=reply_to,
+        at=at,
+    )
