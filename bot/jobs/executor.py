@@ -1,8 +1,13 @@
 """The executor: one thread owns the torch device and renders batches; a small pool finishes them.
 
-Waiting jobs that share an architecture go through one batched forward pass (at most `batch_max`),
-highest priority first. Quote, compose and encode run on `compose_threads` threads so the device
-never waits for Pillow. A render that runs past `timeout_s`, or whose jobs are all cancelled, is
+The next job is the highest priority's, and within a priority the next in fair order by cost and
+person (bot/jobs/fair.py: a small job waits behind one big job at most); `fair=False` is the old
+order, first come first served. Waiting jobs that share its architecture join it in one batched
+forward pass (at most `batch_max`), as many as fit in `batch_s` estimated seconds: batching is for
+small jobs (on a GPU one pass of eight costs little more than one), and a big job goes alone, so
+nobody waits behind a batch of big ones. Quote, compose and encode run on `compose_threads` threads
+so the device never waits for Pillow. A render that runs past its timeout (`timeout_s`, or up to
+twice that for a job estimated to need it: fair.scaled_timeout), or whose jobs are all cancelled, is
 stopped between tiles. A job that fails, fails alone: a batch whose render raises is re-run one job
 at a time. Thread-based and loop-agnostic: results go to a callback, called on a worker thread.
 """
@@ -21,7 +26,9 @@ import torch
 
 from bot import __version__
 from bot.art.render import architecture_key
+from bot.cpus import usable_cpus
 from bot.errors import JobCancelled, JobTimeout, QueueClosed
+from bot.jobs.fair import FairClock, Throughput, guess_rate, scaled_timeout
 from bot.jobs.metrics import Metrics
 from bot.jobs.model import JobResult, QueuedJob, describe
 from bot.pipeline import Pipeline
@@ -36,14 +43,18 @@ class _Item:
     deliver: Deliver
     seq: int
     key: tuple
+    cost: float  # Recipe.cost: what the work budget counts
+    start: float = 0.0  # fair-queueing tags (bot/jobs/fair.py)
+    finish: float = 0.0
     cancelled: bool = False
     deadline: float = field(default=float("inf"))
+    timeout_s: float = 0.0
     started_at: float = 0.0  # wall clock, like req.submitted_at
 
-    @property
-    def order(self) -> tuple[int, float, int]:
+    def order(self, fair: bool) -> tuple:
         # Submission time, not arrival here: arq workers start their jobs in no fixed order.
-        return int(self.req.priority), self.req.submitted_at, self.seq
+        level, then = int(self.req.priority), (self.req.submitted_at, self.seq)
+        return (level, self.finish, *then) if fair else (level, *then)
 
 
 class Executor:
@@ -56,11 +67,18 @@ class Executor:
         timeout_s: float = 120.0,
         compose_threads: int = 2,
         metrics: Metrics | None = None,
+        fair: bool = True,
+        batch_s: float = 1.0,
+        throughput: Throughput | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.batch_max = batch_max if batching else 1
         self.timeout_s = timeout_s
         self.metrics = metrics or Metrics()
+        self.fair, self.batch_s = fair, batch_s
+        device = str(pipeline.renderer.device)
+        self.throughput = throughput or Throughput(guess_rate(device, usable_cpus()))
+        self._clock = FairClock()
         self._pool = ThreadPoolExecutor(compose_threads, thread_name_prefix="compose")
         # Bounds the rendered arrays waiting for Pillow, so a fast device cannot pile them up.
         self._finishing = threading.BoundedSemaphore(compose_threads * 2 * self.batch_max)
@@ -77,7 +95,7 @@ class Executor:
             self.versions["quotes"] = " ".join(
                 f"{e}:{m}" for e, m in sorted(quotes.model_ids.items())
             )
-        self.device = str(pipeline.renderer.device)
+        self.device = device
 
     # --- called from any thread ---------------------------------------------------------------
     def start(self) -> None:
@@ -100,10 +118,14 @@ class Executor:
         self._pool.shutdown(wait=True)
 
     def submit(self, req: QueuedJob, deliver: Deliver) -> None:
-        item = _Item(req, deliver, 0, architecture_key(req.spec.recipe))
+        recipe = req.spec.recipe
+        item = _Item(req, deliver, 0, architecture_key(recipe), float(recipe.cost()))
         with self._cv:
             if self._stopping:
                 raise QueueClosed("the render queue is shutting down")
+            if not self._waiting and not self._running:
+                self._clock.idle()
+            item.start, item.finish = self._clock.tag(req.owner.user, item.cost)
             self._seq += 1
             item.seq = self._seq
             self._waiting.append(item)
@@ -126,7 +148,10 @@ class Executor:
     def waiting(self) -> list[str]:
         """Ids of the jobs not yet started, in the order they will run."""
         with self._cv:
-            return [i.req.id for i in sorted(self._waiting, key=lambda i: i.order)]
+            return [i.req.id for i in sorted(self._waiting, key=self._order)]
+
+    def _order(self, item: _Item) -> tuple:
+        return item.order(self.fair)
 
     # --- the device thread --------------------------------------------------------------------
     def _loop(self) -> None:
@@ -143,15 +168,16 @@ class Executor:
                         self._running.pop(item.req.id, None)
 
     def _next_batch(self) -> list[_Item] | None:
-        """Block until jobs wait; take the first by priority and the next ones it can batch with."""
+        """Block until jobs wait; take the first in order and the next ones it can batch with."""
         with self._cv:
             while not self._waiting and not self._stopping:
                 self._cv.wait()
             if self._stopping:
                 return None
-            self._waiting.sort(key=lambda i: i.order)
+            self._waiting.sort(key=self._order)
             head = self._waiting[0]
-            batch = [i for i in self._waiting if i.key == head.key][: self.batch_max]
+            self._clock.started(head.start)
+            batch = [i for i in self._waiting if i.key == head.key][: self._batch_size(head)]
             taken = {id(i) for i in batch}
             self._waiting = [i for i in self._waiting if id(i) not in taken]
             now = time.time()
@@ -161,10 +187,19 @@ class Executor:
                 self.metrics.wait.observe(max(0.0, now - item.req.submitted_at))
             return batch
 
+    def _batch_size(self, head: _Item) -> int:
+        """How many jobs of the head's architecture (all of one cost) go in its batch."""
+        if not self.fair:
+            return self.batch_max
+        one = self.throughput.seconds(head.cost)
+        return max(1, min(self.batch_max, int(self.batch_s / one) if one > 0 else self.batch_max))
+
     def _run_batch(self, batch: list[_Item]) -> None:
         start = time.perf_counter()
+        cost = sum(i.cost for i in batch)
+        timeout = scaled_timeout(self.timeout_s, self.throughput.seconds(cost))
         for item in batch:
-            item.deadline = start + self.timeout_s
+            item.deadline, item.timeout_s = start + timeout, timeout
         timings: dict[str, float] = {}
         try:
             arts = self.pipeline.renderer.render_batch(
@@ -185,6 +220,7 @@ class Executor:
             return
         self.metrics.batch.observe(len(batch))
         self.metrics.observe_stages(timings, ("weights", "render"))
+        self.throughput.observe(cost, timings.get("weights", 0.0) + timings.get("render", 0.0))
         for item, art in zip(batch, arts, strict=True):
             self._finishing.acquire()
             self._pool.submit(self._finish, item, art, timings, len(batch))
@@ -196,8 +232,9 @@ class Executor:
             if done >= total:
                 return
             if time.perf_counter() > batch[0].deadline:
+                limit = _seconds(batch[0].timeout_s)
                 raise JobTimeout(
-                    f"the painting took longer than {self.timeout_s:g} s and was stopped; "
+                    f"the painting took longer than {limit} s and was stopped; "
                     "try a smaller size or a smaller network"
                 )
             if all(i.cancelled for i in batch):
@@ -234,3 +271,8 @@ class Executor:
             item.deliver(item.req.id, outcome)
         except Exception:
             log.exception("delivering job %s failed", item.req.id)
+
+
+def _seconds(t: float) -> str:
+    """0.2, 75.3, 240: no exponent, no needless digits."""
+    return f"{t:.0f}" if t >= 100 else f"{t:.3g}"
