@@ -14,7 +14,7 @@ import asyncio
 import logging
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -33,6 +33,11 @@ OnDone = Callable[[QueuedJob, Outcome], Awaitable[None]]
 # False if it is not (the store keeps the job queued and the next start asks for it again).
 Deliver = Callable[[str, Outcome], "asyncio.Future[bool]"]
 NOT_RECORDED = "the painting could not be recorded; it stays queued and comes after the next start"
+
+
+class Lost(Exception):
+    """Not an outcome: what a backend delivers for a job it no longer has (Redis came back
+    empty). The queue hands the job over again as the store holds it."""
 
 
 class Backend(Protocol):
@@ -225,7 +230,8 @@ class RenderQueue:
         return len(self._jobs) if user is None else self._per_user[user]
 
     async def health(self, timeout: float = 2.0) -> dict[str, bool]:
-        """Whether the queue answers and its executor is alive, each within `timeout`."""
+        """Whether the queue answers and its backend is alive, each within `timeout`; the backend
+        names its check (`check_name`: "redis" for arq), else "executor"."""
 
         async def check(probe) -> bool:
             try:
@@ -234,7 +240,8 @@ class RenderQueue:
                 return False
 
         answers = self._open and await check(self._answers())
-        return {"queue": answers, "executor": await check(self.backend.alive())}
+        alive = getattr(self.backend, "check_name", "executor")
+        return {"queue": answers, alive: await check(self.backend.alive())}
 
     async def _answers(self) -> bool:
         await self.backend.waiting()
@@ -303,6 +310,10 @@ class RenderQueue:
             log.debug("ignoring a late or repeated outcome for %s", job_id)
             finished.set_result(False)
             return finished
+        if isinstance(outcome, Lost):  # not an end: handed over again
+            self._run(self._hand_over_again(job))
+            finished.set_result(False)
+            return finished
         if isinstance(outcome, BaseException) and not isinstance(outcome, BotError):
             # One error type for every backend; the original stays as the cause.
             failed = JobFailed(f"the painting failed: {type(outcome).__name__}: {outcome}")
@@ -313,10 +324,31 @@ class RenderQueue:
             finished.set_result(False)
             return finished
         self._completing.add(job_id)
-        task = asyncio.get_running_loop().create_task(self._complete(job, outcome, finished))
+        self._run(self._complete(job, outcome, finished))
+        return finished
+
+    def _run(self, work: Coroutine[object, object, None]) -> None:
+        """Run on the loop; close() and idle() wait for it."""
+        task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        return finished
+
+    async def _hand_over_again(self, job: JobHandle) -> None:
+        """Enqueue again a job the backend lost, as the store (the source of truth) holds it.
+        One it cannot give back fails, and is told once, as any failure is."""
+        try:
+            req = job.request
+            if self.store is not None:
+                row = await self.store.get_render(job.id)
+                if row is None or row.status != "queued":  # finished elsewhere: nothing to run
+                    log.warning("job %s, lost by the backend, is not queued in the store", job.id)
+                    self._settle(job, JobFailed("the painting is no longer queued"))
+                    return
+                req = QueuedJob.from_row(row)
+            await self.backend.enqueue(req)
+        except Exception as e:
+            log.error("job %s was lost by the backend and not queued again: %s", job.id, e)
+            self._deliver(job.id, JobFailed(f"the painting was lost and could not be queued: {e}"))
 
     async def _complete(
         self, job: JobHandle, outcome: Outcome, finished: asyncio.Future[bool]
