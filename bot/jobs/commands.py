@@ -37,7 +37,7 @@ def _cmd_worker(args: argparse.Namespace) -> int:
 
     from bot.jobs.factory import build_executor
     from bot.jobs.metrics import Metrics
-    from bot.jobs.worker import run_worker
+    from bot.jobs.worker import run_worker, where
     from bot.logs import setup_logging
     from bot.pipeline import Pipeline
     from bot.quotes.engines import load_quotes
@@ -55,6 +55,6 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     print(f"worker: {settings.queue_name} on {executor.device}, batches of {executor.batch_max}")
     try:
         run_worker(settings, executor, burst=args.burst)
-    except (RedisError, OSError) as e:
-        raise UserError(f"cannot reach Redis at {settings.redis_url}: {e}") from None
+    except (RedisError, OSError) as e:  # it waits while Redis is away; this is a refusal
+        raise UserError(f"Redis at {where(settings.redis_url)} refused the worker: {e}") from None
     return 0
