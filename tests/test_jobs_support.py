@@ -147,3 +147,49 @@ def _wait_for_port(port: int, timeout: float = 10.0) -> None:
             return
         time.sleep(0.05)
     raise RuntimeError(f"redis-server did not listen on port {port}")
+
+
+class RedisProcess:
+    """A private redis-server on a free port that a test stops (SIGKILL) and starts again on the
+    same port: never CI's shared server, which others' tests use. It comes back empty, or with
+    `persist` as it was (an append-only file written on every change)."""
+
+    def __init__(self, exe: str, tmp: Path, persist: bool = False) -> None:
+        self.exe, self.tmp, self.port, self.persist = exe, tmp, free_port(), persist
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        args = [self.exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        args += ["--appendonly", "yes", "--appendfsync", "always"] if self.persist else []
+        args += [] if self.persist else ["--appendonly", "no"]
+        args += ["--dir", str(self.tmp)]
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+        _wait_for_port(self.port)
+
+    def kill(self) -> None:
+        """As a crash would: no shutdown, nothing saved."""
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait(10)
+            self.proc = None
+
+
+@contextlib.contextmanager
+def private_redis(
+    tmp: Path, *, started: bool = True, persist: bool = False
+) -> Iterator[RedisProcess]:
+    """A RedisProcess (started unless asked not to); killed at the end. Skips where there is no
+    redis-server, except under CI, where the Redis outage tests must run."""
+    exe = shutil.which("redis-server")
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the Redis outage tests: install redis-server (see .ci/run)")
+        pytest.skip("redis-server is not installed")
+    server = RedisProcess(exe, tmp, persist)
+    try:
+        if started:
+            server.start()
+        yield server
+    finally:
+        server.kill()
