@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 import numpy as np
 from PIL import Image
+from test_discord_daily import InstantBackend
 
 from bot.art.recipe import Recipe
+from bot.jobs.model import JobResult
 from bot.pipeline import Picture
 
 
@@ -44,3 +47,20 @@ def picture(
         quote=quote, attribution=attribution, quote_engine="aphorism", note="",
         placement=placement,
     )  # fmt: skip
+
+
+class PaintingBackend(InstantBackend):
+    """The Discord tests' instant backend, finishing each job with a small real picture of its
+    recipe (a gradient whose colour comes from the seed), so alt text and re-encoding have
+    pixels."""
+
+    async def enqueue(self, req) -> None:
+        self.requests.append(req)
+        r = req.spec.recipe
+        colour = ((r.seed * 37) % 256, (r.seed * 91) % 256, (r.seed * 53) % 256)
+        p = picture(gradient(128, 72, colour), recipe=r)
+        done = JobResult(picture=p, device="fake", versions={"bot": "test"}, batch=1, wait_s=0.0)
+        asyncio.get_running_loop().call_soon(self.deliver, req.id, done)
+
+    async def alive(self) -> bool:
+        return True

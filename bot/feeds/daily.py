@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
@@ -101,7 +102,7 @@ class FeedDaily:
         except RateLimited as e:
             log.warning("feed %s: rate limited until %s; the daily post waits", key[0],
                         datetime.fromtimestamp(e.until, UTC).isoformat())  # fmt: skip
-            self._retry_at[key] = datetime.fromtimestamp(e.until, UTC)
+            self._retry_at[key] = self.clock() + timedelta(seconds=max(0.0, e.until - time.time()))
         except Exception as e:  # noqa: BLE001 - logged; the slot stays claimed and is retried
             log.error("feed %s: daily post for %s failed: %s", key[0], day, e, exc_info=e)
             self._retry_at[key] = self.clock() + timedelta(seconds=RETRY_S)
