@@ -7,21 +7,22 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 
 import pytest
-from test_jobs_support import GatedRenderer, tiny
+from test_jobs_support import GatedRenderer, redis_server, tiny
 from waiting import until
 
 from bot.art import Recipe
 from bot.compose import Compositor
 from bot.errors import JobTimeout
-from bot.jobs import RenderQueue
+from bot.jobs import RenderQueue, fair
 from bot.jobs.executor import Executor
-from bot.jobs.fair import TIMEOUT_CAP, TIMEOUT_SCALE, FairClock, Throughput, scaled_timeout
+from bot.jobs.fair import FairClock, FairScore, Throughput, scaled_timeout
 from bot.jobs.local import LocalBackend
-from bot.jobs.model import Owner
+from bot.jobs.model import Owner, Priority, QueuedJob
 from bot.jobs.queue import Limits
-from bot.pipeline import Pipeline
+from bot.pipeline import PaintSpec, Pipeline
 
 A, B, C, D = 1, 2, 3, 4  # A and B flood big jobs; C and D ask for small ones
 
@@ -173,8 +174,8 @@ def test_throughput_learns_from_renders_weighted_by_their_seconds():
 
 def test_the_timeout_scales_with_the_estimate_within_a_cap():
     assert scaled_timeout(120, 10) == 120  # a usual job: the configured timeout
-    assert scaled_timeout(120, 50) == TIMEOUT_SCALE * 50 == 150  # a long one: 3x its estimate
-    assert scaled_timeout(120, 1000) == TIMEOUT_CAP * 120 == 240  # never past the cap
+    assert scaled_timeout(120, 50) == fair.TIMEOUT_SCALE * 50 == 150  # a long one: 3x its estimate
+    assert scaled_timeout(120, 1000) == fair.TIMEOUT_CAP * 120 == 240  # never past the cap
 
 
 @pytest.mark.parametrize(("rate", "limit"), [(1e10, "0.2"), (1e8, "0.4")])
@@ -196,3 +197,44 @@ async def test_a_render_is_stopped_at_its_scaled_timeout(renderer, rate, limit):
     with pytest.raises(JobTimeout, match=f"longer than {limit} s"):
         await job.result(30)
     await queue.close()
+
+
+# --- the arq backend's Redis score ------------------------------------------------------------
+FOUR_K = Recipe(width=128, layers=16, w=3840, h=2160)  # 2.18e12: ~22 s at the nominal rate
+PAINT = Recipe()  # the default /paint: 3.4e9, ~34 ms
+
+
+def queued(owner: int, recipe: Recipe, at: float, priority=Priority.INTERACTIVE) -> QueuedJob:
+    return QueuedJob(spec=PaintSpec(recipe), owner=Owner(owner), priority=priority, submitted_at=at)
+
+
+def test_the_redis_score_is_fair_order_on_the_clock():
+    score, t = FairScore(), 1_000_000.0
+    a1, a2 = (score.when(queued(A, FOUR_K, t), now=t) for _ in "12")
+    b1, b2 = (score.when(queued(B, FOUR_K, t + 0.1), now=t + 0.1) for _ in "12")
+    c = score.when(queued(C, PAINT, t + 5), now=t + 5)
+    assert c < a1 < b1 < a2 < b2  # the small job first, then the floods take turns
+    assert a2 - a1 == pytest.approx(FOUR_K.cost() / score.rate)  # one after the other, by cost
+    assert max(a1, a2, b1, b2, c) <= t + 5  # never in the future: arq would defer the job
+    late = score.when(queued(D, PAINT, t + 30), now=t + 30)
+    assert a1 < late < a2  # past a1's own seconds, a newcomer no longer overtakes it
+    # Past the horizon, a person's queued work is in submission order; still never in the future.
+    far = [score.when(queued(A, FOUR_K, t + 40), now=t + 40) for _ in range(200)]
+    assert far[-1] == pytest.approx(t + 40) and far[-2] <= far[-1]
+
+
+async def test_redis_hands_out_a_small_job_before_the_big_ones_others_queued(tmp_path):
+    """No worker: the jobs wait in Redis, and `waiting()` lists them by score."""
+    from bot.jobs.arq_backend import ArqBackend
+
+    with redis_server(tmp_path) as url:
+        backend = ArqBackend(url, f"test:fair:{tmp_path.name}")
+        await backend.start(lambda job_id, outcome: asyncio.get_running_loop().create_future())
+        floods = [queued(owner, FOUR_K, time.time()) for owner in (A, A, B, B)]
+        small = queued(C, PAINT, time.time())
+        daily = queued(D, FOUR_K, time.time(), Priority.SCHEDULED)
+        for job in [*floods, small, daily]:
+            await backend.enqueue(job)
+        a1, a2, b1, b2 = (j.id for j in floods)
+        assert await backend.waiting() == [small.id, a1, b1, a2, b2, daily.id]
+        await backend.close()
