@@ -22,6 +22,8 @@ from bot.art.render import Progress, Renderer
 from bot.compose.encode import EXTENSIONS
 from bot.discordbot import commands as discord_verbs
 from bot.errors import DiscordUnreachable, SettingsError, StoreError, TokenRejected, UserError
+from bot.feeds import commands as feed_verbs
+from bot.feeds.poster import FeedError
 from bot.jobs import commands as job_verbs
 from bot.pipeline import PaintSpec, Picture, Pipeline
 from bot.quotes import commands as quote_verbs
@@ -269,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     job_verbs.add_parsers(sub)  # worker
     discord_verbs.add_parsers(sub)  # run, invite
     config_verbs.add_parsers(sub)  # config
+    feed_verbs.add_parsers(sub)  # post
     return parser
 
 
@@ -276,9 +279,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (UserError, SettingsError, StoreError, DiscordUnreachable) as e:
+    except (UserError, SettingsError, StoreError, DiscordUnreachable, FeedError) as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
-        if isinstance(e, DiscordUnreachable):
+        if isinstance(e, DiscordUnreachable | FeedError):
             return 1  # may pass: a supervisor should start it again (after its back-off)
         return 3 if isinstance(e, TokenRejected) else 2
     except KeyboardInterrupt:
