@@ -112,6 +112,13 @@ class FeedStore:
             == 1
         )
 
+    async def forget_mention(self, feed: str, mention: str) -> None:
+        """Drop an unanswered claim, so the mention is handled afresh (after a restart)."""
+        await self._write(
+            "DELETE FROM feed_mentions WHERE feed = ? AND mention = ? AND status = 'claimed'",
+            (feed, mention),
+        )
+
     async def mention(self, feed: str, mention: str) -> MentionRow | None:
         rows = await self._mentions("WHERE feed = ? AND mention = ?", (feed, mention))
         return rows[0] if rows else None
