@@ -19,8 +19,16 @@ Check = Callable[[], Awaitable[dict[str, bool]]]
 
 
 class HealthServer:
-    def __init__(self, check: Check, registry, host: str = "127.0.0.1", port: int = 8080) -> None:
+    def __init__(
+        self,
+        check: Check,
+        registry,
+        host: str = "127.0.0.1",
+        port: int = 8080,
+        detail: Callable[[], Awaitable[dict]] | None = None,
+    ) -> None:
         self.check, self.registry, self.host, self.port = check, registry, host, port
+        self.detail = detail  # more to show (each feed's state) that does not decide health
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> int:
@@ -43,7 +51,8 @@ class HealthServer:
     async def _healthz(self, request: web.Request) -> web.Response:
         checks = await self.check()
         ok = all(checks.values())
-        body = json.dumps({"ok": ok, **checks})
+        extra = await self.detail() if self.detail is not None else {}
+        body = json.dumps({"ok": ok, **checks, **extra})
         return web.Response(text=body, status=200 if ok else 503, content_type="application/json")
 
     async def _metrics(self, request: web.Request) -> web.Response:

@@ -65,6 +65,8 @@ class FakeMastodon(FakeService):
         }})  # fmt: skip
 
     async def _upload(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return reply({"error": "The access token is invalid"}, 401)
         form = await request.post()
         file = form["file"]
         self.uploads.append(file.file.read())  # type: ignore[union-attr]
@@ -77,6 +79,8 @@ class FakeMastodon(FakeService):
         return {k: v for k, v in self.media[mid].items() if k != "polls"}
 
     async def _media(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return reply({"error": "The access token is invalid"}, 401)
         m = self.media[request.match_info["id"]]
         m["polls"] += 1
         if m["polls"] <= self.processing_polls:
@@ -85,6 +89,8 @@ class FakeMastodon(FakeService):
         return reply(self._attachment(m["id"]))
 
     async def _post(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return reply({"error": "The access token is invalid"}, 401)
         key = request.headers.get("Idempotency-Key")
         if key and key in self.keys:
             return reply(self.keys[key])
@@ -108,10 +114,14 @@ class FakeMastodon(FakeService):
         return reply(status)
 
     async def _account_statuses(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return reply({"error": "The access token is invalid"}, 401)
         limit = int(request.query.get("limit", 20))
         return reply(list(reversed(self.statuses))[:limit])
 
     async def _notifications(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return reply({"error": "The access token is invalid"}, 401)
         since = request.query.get("since_id")
         found = [n for n in self.notifications if since is None or int(n["id"]) > int(since)]
         return reply(list(reversed(found)))

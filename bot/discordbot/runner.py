@@ -23,6 +23,7 @@ from bot.discordbot.cooldown import Cooldown
 from bot.discordbot.daily import DailyPoster
 from bot.discordbot.painter import Painter
 from bot.errors import DiscordUnreachable, TokenRejected, UserError
+from bot.feeds.service import FeedService
 from bot.health import HealthServer
 from bot.jobs import RenderQueue, create_queue
 from bot.pipeline import Pipeline
@@ -68,7 +69,12 @@ class Services:
         registry = self.queue.metrics.registry
         Gauge("cppn_discord_connected", "1 while the gateway is connected", registry=registry
               ).set_function(lambda: float(self.gateway_connected()))  # fmt: skip
-        self.health = HealthServer(self.check, registry, settings.health_host, settings.health_port)
+        self.discord = True  # False: the feeds alone, no Discord token
+        self.feeds = FeedService(settings, store, self.queue, registry) if settings.feeds else None
+        self.health = HealthServer(
+            self.check, registry, settings.health_host, settings.health_port,
+            detail=self._feed_detail,
+        )  # fmt: skip
 
     def gateway_connected(self) -> bool:
         ws = self.bot.ws
@@ -76,9 +82,16 @@ class Services:
 
     async def check(self) -> dict[str, bool]:
         """Healthy: the gateway is connected, the executor is alive, the queue answers."""
-        return {"gateway": self.gateway_connected(), **await self.queue.health()}
+        gateway = {"gateway": self.gateway_connected()} if self.discord else {}
+        return {**gateway, **await self.queue.health()}
+
+    async def _feed_detail(self) -> dict:
+        return {} if self.feeds is None else {"feeds": await self.feeds.detail()}
 
     async def _on_done(self, request, outcome) -> None:
+        if self.feeds is not None and self.feeds.owns(request):
+            await self.feeds.on_done(request, outcome)
+            return
         await self.painter.on_done(request, outcome)
 
     async def shutdown(self, grace_s: float) -> None:
@@ -90,6 +103,8 @@ class Services:
         except TimeoutError:
             log.warning("grace period over; unfinished paintings stay queued for the next start")
         await self.painter.wait_idle(timeout=10.0)
+        if self.feeds is not None:
+            await self.feeds.close()
         await self.bot.close()
         await self.store.close()
         await self.health.close()
@@ -199,8 +214,10 @@ async def serve(
     stop: asyncio.Event | None = None,
     resync: bool = False,
 ) -> None:
-    """Run the bot until `stop` is set, SIGTERM or SIGINT arrives, or the connection fails."""
-    check_token(token)
+    """Run the bot until `stop` is set, SIGTERM or SIGINT arrives, or the connection fails.
+    Without a Discord token but with feeds configured, the feeds run alone."""
+    if token or not settings.feeds:
+        check_token(token)
     stop = stop or asyncio.Event()
     point_at(settings)
     store = await Store.open(settings.db_path)  # checked before any login: one line if unusable
@@ -225,7 +242,15 @@ async def serve(
                 f"cannot serve /healthz on {settings.health_host}:{settings.health_port}: "
                 f"{e.strerror}; set CPPN_HEALTH_PORT to a free port, or 0 for none"
             ) from None
-    client = asyncio.create_task(_login(services, token, stop), name="discord")
+    services.discord = bool(token)
+    if services.feeds is not None:
+        await services.feeds.start()
+        services.feeds.run()  # its loops wait for the queue, which the Discord bot starts
+    if not token:
+        log.info("no Discord token: running the feeds alone")
+        await services.queue.start()
+    login = _login(services, token, stop) if token else stop.wait()
+    client = asyncio.create_task(login, name="discord")
     stopping = asyncio.create_task(stop.wait(), name="stop")
     try:
         await asyncio.wait({client, stopping}, return_when=asyncio.FIRST_COMPLETED)

@@ -222,8 +222,8 @@ class BlueskyPoster:
         return out, cursor
 
     def _client(self) -> AsyncClient:
-        if self.client is None:
-            raise FeedError(f"feed {self.config.name}: not started")
+        if self.client is None or not self.logged_in:
+            raise FeedError(f"feed {self.config.name}: not logged in")
         return self.client
 
     def _me(self) -> Account:

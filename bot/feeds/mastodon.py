@@ -183,8 +183,8 @@ class MastodonPoster:
         return out, cursor
 
     def _api(self) -> Mastodon:
-        if self.api is None:
-            raise FeedError(f"feed {self.config.name}: not started")
+        if self.api is None or not self.logged_in:
+            raise FeedError(f"feed {self.config.name}: not logged in")
         return self.api
 
     def _me(self) -> Account:

@@ -188,6 +188,12 @@ class MentionResponder:
                     log.error("feed %s: reading mentions failed: %s", self.name, e)
             await asyncio.sleep(every_s)
 
+    async def stop(self) -> None:
+        """Stop following renders (shutting down): their claims stay for the next start."""
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
     async def idle(self) -> None:
         """Wait until every reply this responder started is done (tests)."""
         while self._tasks:
