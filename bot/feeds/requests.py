@@ -66,6 +66,9 @@ def parse_request(text: str, byte_limit: int) -> PaintSpec | None:
 def _options(words: list[str], kinds: dict[str, type], verb: str) -> dict[str, object]:
     given: dict[str, object] = {}
     for word in words:
+        if kinds.get(word.lower()) is bool:  # a yes/no option alone: `new_quote`, `radius`
+            given[word.lower()] = True
+            continue
         m = _OPTION.fullmatch(word)
         if not m:
             raise UserError(f"{word!r} is not an option like layers:16")
