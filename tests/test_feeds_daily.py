@@ -130,6 +130,10 @@ async def test_each_feed_posts_once_at_its_own_local_time(services, tmp_path):
         and status["idempotency_key"] == "cppn-daily-art-2026-05-01"
     )
     assert status["media_attachments"][0]["description"].startswith("An abstract picture")
+    media = status["media_attachments"][0]["id"]  # answered 202, then polled until ready
+    assert masto.count("POST", "/api/v2/media", 202) == 1
+    assert masto.count("GET", f"/api/v1/media/{media}", 206) == 1
+    assert masto.count("GET", f"/api/v1/media/{media}", 200) == 1
     image = record["embed"]["images"][0]
     assert image["aspectRatio"] == {
         "width": 128,
