@@ -180,3 +180,43 @@ async def test_the_cooldown_applies_per_account(masto, tmp_path):
     assert "one painting every 60 s; try again in" in refused["text"]
     assert len(masto.replies_to(other["id"])[0]["media_attachments"]) == 1
     await r.stop()
+
+
+class NeverFinishes(PaintingBackend):
+    """Takes jobs and never finishes them: the process dies mid-render."""
+
+    async def enqueue(self, req) -> None:
+        self.requests.append(req)
+
+
+async def test_a_crash_mid_render_answers_once_from_the_requeued_render(masto, tmp_path):
+    store = await Store.open(tmp_path / "bot.db")
+    queue = RenderQueue(NeverFinishes(), store=store)
+    await queue.start()
+    cfg = FeedConfig(name="art", service="mastodon", server=masto.url, secret=TOKEN)
+    poster = MastodonPoster(cfg, media_poll_s=0.01)
+    await poster.start()
+    responder = MentionResponder(store, queue, poster)
+    asked = masto.mention(ALICE, "paint layers:3")
+    await responder.poll()
+    await responder.stop()  # the process dies with the render under way
+    await queue.close()
+    await store.close()
+
+    store = await Store.open(tmp_path / "bot.db")
+    answering: list[MentionResponder] = []
+    queue = RenderQueue(PaintingBackend(), store=store,
+                        on_done=lambda req, out: answering[0].on_done(req, out))  # fmt: skip
+    again = MentionResponder(store, queue, poster)
+    answering.append(again)
+    await again.recover()  # its render is still queued: left to the queue
+    await queue.start()  # re-queued, painted, handed to on_done: answered
+    await queue.idle()
+    await FeedStore(store).set_state("art", CURSOR_KEY, "0")
+    await again.poll()  # the same mention read again: already answered
+    await again.idle()
+    (reply,) = masto.replies_to(asked["id"])
+    assert "-d3" in reply["text"] and len(reply["media_attachments"]) == 1
+    await poster.close()
+    await queue.close()
+    await store.close()
