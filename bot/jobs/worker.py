@@ -67,7 +67,8 @@ def make_worker(
         queue_name=settings.queue_name,
         # Twice a batch: the next batch waits on the device while the last one is composed.
         max_jobs=2 * executor.batch_max,
-        # A backstop only: the executor stops a render at job_timeout_s between tiles.
+        # A backstop only: the executor stops a render between tiles at its own limit, which is
+        # job_timeout_s scaled up by the job's estimated cost, at most 2 x job_timeout_s.
         job_timeout=2 * settings.job_timeout_s + 30,
         max_tries=3,
         poll_delay=settings.poll_s,
