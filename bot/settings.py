@@ -47,9 +47,7 @@ class Settings:
     user_max_pending: int = 2  # jobs one user may have waiting or running at once
     batch_max: int = 8  # jobs of one architecture rendered in one forward pass
     batching: bool = True  # off: one job per forward pass (benchmarks compare the two)
-    # A render is stopped after this many seconds, or after 3x its estimated time when longer
-    # (a big job), at most twice this.
-    job_timeout_s: float = 120.0
+    job_timeout_s: float = 120.0  # seconds before a render is stopped (big jobs: up to twice this)
     compose_threads: int = 2  # threads for quote + compose + encode beside the device thread
     device: str = "auto"  # the executor's torch device: auto (cuda if present), cpu, cuda:N
     poll_s: float = 0.05  # arq: how often workers look for jobs and the bot for results

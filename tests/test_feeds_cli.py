@@ -40,6 +40,11 @@ def test_a_dry_run_prints_text_and_alt_and_writes_the_image(monkeypatch, tmp_pat
     assert f"Replay code: {CODE}" in printed and "#generativeart #cppn" in printed
     assert "# alt text" in printed and "An abstract picture" in printed
     assert Image.open(out).size == (96, 64)
+    # The file is named by what it holds (the service gets a PNG here), whatever -o said.
+    asked = tmp_path / "post.jpg"
+    assert main(["post", "--feed", "sky", "--code", CODE, "--dry-run", "-o", str(asked)]) == 0
+    assert not asked.exists() and Image.open(tmp_path / "post.png").format == "PNG"
+    assert f"# image: {tmp_path / 'post.png'} " in capsys.readouterr().out
 
 
 def test_an_unknown_feed_is_one_line_naming_the_known_ones(monkeypatch, capsys):

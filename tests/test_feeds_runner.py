@@ -25,6 +25,7 @@ async def test_the_feeds_run_alone_without_a_discord_token(tmp_path):
     port = free_port()
     settings = Settings(
         db_path=str(tmp_path / "bot.db"), health_port=port, device="cpu", mention_poll_s=0.05,
+        daily_check_s=0.1,
         feeds=(
             FeedConfig(name="art", service="mastodon", server=fake.url, secret=TOKEN),
             FeedConfig(name="gone", service="mastodon", server=fake.url, secret="revoked"),
@@ -37,12 +38,20 @@ async def test_the_feeds_run_alone_without_a_discord_token(tmp_path):
         await until(lambda: fake.replies_to(asked["id"]), timeout=60)
         (reply,) = fake.replies_to(asked["id"])
         assert CODE in reply["text"] and len(reply["media_attachments"]) == 1
-        async with aiohttp.ClientSession() as http:
-            async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
+        health: dict = {}
+
+        async def posted() -> bool:  # the feeds' state is read again every daily_check_s
+            nonlocal health
+            url = f"http://127.0.0.1:{port}/healthz"
+            async with aiohttp.ClientSession() as http, http.get(url) as r:
                 health = await r.json()
                 assert r.status == 200  # a feed that cannot log in is detail, not ill health
-            async with http.get(f"http://127.0.0.1:{port}/metrics") as r:
-                metrics = await r.text()
+            return health["feeds"]["art"]["last_post"] is not None
+
+        await until(posted, timeout=30, every=0.05)
+        url = f"http://127.0.0.1:{port}/metrics"
+        async with aiohttp.ClientSession() as http, http.get(url) as r:
+            metrics = await r.text()
         assert "gateway" not in health and health["queue"] and health["executor"]
         assert health["feeds"]["art"]["logged_in"] is True
         assert health["feeds"]["art"]["last_post"] is not None

@@ -34,7 +34,12 @@ def add_parsers(subparsers) -> None:
     p.add_argument("--feed", required=True, metavar="NAME", help="a feed's name in the settings")
     p.add_argument("--code", help="a replay code; default: today's piece of the day")
     p.add_argument("--dry-run", action="store_true", help="print and write the image; post nothing")
-    p.add_argument("-o", "--output", type=Path, help="where --dry-run writes the image")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="where --dry-run writes the image (the extension follows its type)",
+    )
     p.add_argument("--config", metavar="PATH", help="a TOML settings file; default: CPPN_CONFIG")
     p.add_argument("--db", metavar="PATH", help="the SQLite file; default: CPPN_DB_PATH")
     p.add_argument("--device", help="auto (cuda if present), cpu, cuda:N; default: CPPN_DEVICE")
@@ -81,8 +86,9 @@ def _cmd_post(args: argparse.Namespace) -> int:
     if args.dry_run:
         post = draft(_Offline(feed), picture, headline, "dry-run", time.time())  # type: ignore[arg-type]
         assert post.upload is not None
-        path = args.output or Path(f"cppn-post-{feed.name}.{EXTENSIONS[post.upload.mime]}")
-        path.write_bytes(post.upload.data)
+        ext = EXTENSIONS[post.upload.mime]
+        path = (args.output or Path(f"cppn-post-{feed.name}")).with_suffix(f".{ext}")
+        path.write_bytes(post.upload.data)  # named by what it holds: what the service gets
         print(f"# {feed.name} ({feed.service}): dry run, nothing posted")
         print(f"# text ({len(post.text)} characters):\n{post.text}")
         print(f"# alt text ({len(post.alt)} characters):\n{post.alt}")
