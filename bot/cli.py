@@ -25,6 +25,7 @@ from bot.errors import DiscordUnreachable, SettingsError, StoreError, TokenRejec
 from bot.feeds import commands as feed_verbs
 from bot.feeds.poster import FeedError
 from bot.jobs import commands as job_verbs
+from bot.motion import commands as motion_verbs
 from bot.pipeline import PaintSpec, Picture, Pipeline
 from bot.quotes import commands as quote_verbs
 from bot.quotes.engines import load_quotes
@@ -272,6 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     discord_verbs.add_parsers(sub)  # run, invite
     config_verbs.add_parsers(sub)  # config
     feed_verbs.add_parsers(sub)  # post
+    motion_verbs.add_parsers(sub)  # animate
     return parser
 
 

@@ -33,6 +33,7 @@ ACTIVATION_FNS: dict[str, Callable[[Tensor], Tensor]] = {
 
 # Independent random streams per seed, so that e.g. switching `mix` on keeps the same weights.
 _STREAM_WEIGHTS, _STREAM_ACTIVATIONS, _STREAM_LATENT = 0, 1, 2
+_STREAM_EXTRA_LATENT = 3  # weights for latent inputs an animation adds (with_latent_inputs)
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,21 @@ def build_network(r: Recipe) -> Network:
             biases[i] = _draw_bias(dims[i][1], dims[i][0], g)
     latent = torch.randn((r.zdim,), generator=_generator(r.seed, _STREAM_LATENT))
     return Network(weights, tuple(biases), layer_activations(r), latent)
+
+
+def with_latent_inputs(r: Recipe, net: Network, zdim: int) -> Network:
+    """The recipe's network with latent inputs added up to `zdim` (first-layer weights for them
+    drawn from the seed's own stream, under the recipe's init; the new z entries are 0). At z
+    entries of 0 the network computes what it did: the picture is the recipe's own."""
+    extra = zdim - r.zdim
+    if extra <= 0:
+        return net
+    w0 = net.weights[0]
+    g = _generator(r.seed, _STREAM_EXTRA_LATENT)
+    fresh = _draw_weight((w0.shape[0], r.n_inputs + extra), r, g)[:, -extra:]
+    z = torch.cat([net.latent, torch.zeros(extra)])
+    return Network((torch.cat([w0, fresh], dim=1), *net.weights[1:]), net.biases,
+                   net.activations, z)  # fmt: skip
 
 
 def stack_networks(nets: list[Network]) -> Network:

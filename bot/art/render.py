@@ -156,14 +156,19 @@ class Renderer:
         recipes: list[Recipe],
         progress: Progress | None = None,
         timings: dict[str, float] | None = None,
+        networks: list[Network] | None = None,
     ) -> list[np.ndarray]:
         """Several recipes of one architecture in one batched pass (see architecture_key).
         `timings`, if given, receives seconds spent on "weights" and "render". `progress` is
-        called on this thread after each tile, in order; if it raises, no further tile starts."""
+        called on this thread after each tile, in order; if it raises, no further tile starts.
+        `networks`, if given, are the recipes' networks (one each, e.g. the frames of an
+        animation: one network, each frame's own latent z) instead of those drawn from them."""
         if len({architecture_key(r) for r in recipes}) != 1:
             raise ValueError("render_batch needs recipes of one architecture; group them first")
+        if networks is not None and len(networks) != len(recipes):
+            raise ValueError("render_batch needs one network per recipe")
         t0 = time.perf_counter()
-        nets = [build_network(r) for r in recipes]
+        nets = list(networks) if networks is not None else [build_network(r) for r in recipes]
         single = len(recipes) == 1
         net = tanh_as_sigmoid(nets[0] if single else stack_networks(nets)).to(self.device)
         t1 = time.perf_counter()
