@@ -159,3 +159,15 @@ def test_bad_options_exit_2_with_one_line(extra, tmp_path):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("cppn-bot: error:"), proc.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_shared_weights_run_as_one_network_like_the_stacked_pass(renderer):
+    loop = Loop.of(Recipe(seed=8, zdim=2, **SMALL), 4)
+    shared = loop.render(renderer, [0, 1, 2])
+    copies = [
+        replace(loop.network, weights=tuple(w.clone() for w in loop.network.weights),
+                latent=loop.latent(i))
+        for i in (0, 1, 2)
+    ]  # fmt: skip
+    stacked = renderer.render_batch([loop.recipe] * 3, networks=copies)
+    assert max(_diff(a, b) for a, b in zip(shared, stacked, strict=True)) <= 2

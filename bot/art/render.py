@@ -170,7 +170,11 @@ class Renderer:
         t0 = time.perf_counter()
         nets = list(networks) if networks is not None else [build_network(r) for r in recipes]
         single = len(recipes) == 1
-        net = tanh_as_sigmoid(nets[0] if single else stack_networks(nets)).to(self.device)
+        # Networks with the very same weights (frames of one animation: only z differs) run as
+        # one: each layer one matmul over every frame's points, not a batched one.
+        shared = all(n.weights is nets[0].weights and n.biases is nets[0].biases for n in nets)
+        one = nets[0] if single or shared else stack_networks(nets)
+        net = tanh_as_sigmoid(one).to(self.device)
         t1 = time.perf_counter()
         first = recipes[0]
         out = torch.empty((len(recipes), first.h, first.w, 3), dtype=torch.uint8)
@@ -180,7 +184,7 @@ class Renderer:
         def paint(band: tuple[int, int]) -> None:
             row0, row1 = band
             with torch.inference_mode():
-                tile = self._tile(recipes, nets, net, row0, row1, single)
+                tile = self._tile(recipes, nets, net, row0, row1, single, shared)
             out[:, row0:row1] = tile.reshape(len(recipes), row1 - row0, first.w, 3).cpu()
 
         if self.device.type == "cpu" and self.budget.cores > 1 and len(bands) > 1:
@@ -235,9 +239,10 @@ class Renderer:
                 self._pool = ThreadPoolExecutor(self.budget.cores, thread_name_prefix="tile")
             return self._pool
 
-    def _tile(self, recipes, nets, net: Network, row0: int, row1: int, single: bool):
+    def _tile(self, recipes, nets, net: Network, row0: int, row1: int, single: bool,
+              shared: bool = False):  # fmt: skip
         pts = [coordinates(r, n.latent, row0, row1) for r, n in zip(recipes, nets, strict=True)]
-        x = (pts[0] if single else torch.stack(pts)).to(self.device)
+        x = (pts[0] if single else torch.cat(pts) if shared else torch.stack(pts)).to(self.device)
         scratch = None
         if self.device.type == "cpu":
             scratch = getattr(self._local, "scratch", None) or Scratch()
