@@ -239,10 +239,23 @@ class Renderer:
                 self._pool = ThreadPoolExecutor(self.budget.cores, thread_name_prefix="tile")
             return self._pool
 
+    @staticmethod
+    def _frames(r: Recipe, nets: list[Network], row0: int, row1: int) -> torch.Tensor:
+        """One recipe's points for rows [row0, row1), once per network, each with its own z:
+        [len(nets) * points, n_inputs] (the coordinates computed once, not per frame)."""
+        pts = coordinates(r, nets[0].latent, row0, row1)
+        x = pts.repeat(len(nets), 1).view(len(nets), len(pts), -1)
+        x[:, :, -r.zdim :] = torch.stack([n.latent.to(torch.float32) for n in nets])[:, None]
+        return x.view(-1, x.shape[-1])
+
     def _tile(self, recipes, nets, net: Network, row0: int, row1: int, single: bool,
               shared: bool = False):  # fmt: skip
-        pts = [coordinates(r, n.latent, row0, row1) for r, n in zip(recipes, nets, strict=True)]
-        x = (pts[0] if single else torch.cat(pts) if shared else torch.stack(pts)).to(self.device)
+        if shared and not single and recipes[0].zdim and len(set(recipes)) == 1:
+            x = self._frames(recipes[0], nets, row0, row1).to(self.device)
+        else:
+            pts = [coordinates(r, n.latent, row0, row1) for r, n in zip(recipes, nets, strict=True)]
+            x = pts[0] if single else torch.cat(pts) if shared else torch.stack(pts)
+            x = x.to(self.device)
         scratch = None
         if self.device.type == "cpu":
             scratch = getattr(self._local, "scratch", None) or Scratch()
