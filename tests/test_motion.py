@@ -171,3 +171,16 @@ def test_shared_weights_run_as_one_network_like_the_stacked_pass(renderer):
     ]  # fmt: skip
     stacked = renderer.render_batch([loop.recipe] * 3, networks=copies)
     assert max(_diff(a, b) for a, b in zip(shared, stacked, strict=True)) <= 2
+
+
+def test_mp4_falls_back_to_mpeg4_without_libx264(renderer, tmp_path, monkeypatch):
+    import av
+
+    from bot.motion import video
+
+    monkeypatch.setattr(video, "H264_ENCODERS", ())
+    spec = AnimateSpec(Recipe(seed=1, **SMALL), seconds=1, fps=8)
+    done = animate(spec, tmp_path / "loop.mp4", Pipeline(renderer, Compositor(), None))
+    with av.open(str(done.path)) as c:
+        assert c.streams.video[0].codec_context.name == "mpeg4"
+    assert probe(done.path) == (8, pytest.approx(1.0, abs=0.02))

@@ -71,7 +71,11 @@ def _animate(args: argparse.Namespace) -> int:
     )
     needs_quotes = spec.recipe.quote == "generated" and spec.custom_quote is None
     pipeline = Pipeline.create(args.device, load_quotes() if needs_quotes else None)
-    done = animate(spec, args.output, pipeline)
+    progress, close = _progress_bar(spec.frames)
+    try:
+        done = animate(spec, args.output, pipeline, progress)
+    finally:
+        close()
     print(
         f"wrote {done.path} ({done.width}x{done.height}, {done.frames} frames at {done.fps} "
         f"fps, {done.size_bytes:,} bytes, {done.mime})"
@@ -82,6 +86,22 @@ def _animate(args: argparse.Namespace) -> int:
         print(done.quote)
     print(_code(done.recipe))
     return 0
+
+
+def _progress_bar(frames: int):
+    """A tqdm bar over the frames when stdout is a terminal; else nothing."""
+    import sys
+
+    if not sys.stdout.isatty():
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=frames, unit="frame", desc="animating", file=sys.stderr, leave=False)
+
+    def update(done: int, total: int) -> None:
+        bar.update(done - bar.n)  # a fallback's new try starts again from 0: the bar goes back
+
+    return update, bar.close
 
 
 def _code(recipe) -> str:
