@@ -133,7 +133,7 @@ class Pipeline:
 
     def _finish(self, spec: PaintSpec, art: np.ndarray, timings: dict[str, float]) -> Picture:
         t = time.perf_counter()
-        caption, engine = self._caption(spec)
+        caption, engine = self.caption(spec)
         timings["quote"] = time.perf_counter() - t
         t = time.perf_counter()
         img, plan = self.compositor.compose(art, caption, spec.recipe.placement)
@@ -155,7 +155,9 @@ class Pipeline:
             timings=timings,
         )
 
-    def _caption(self, spec: PaintSpec) -> tuple[Caption | None, str | None]:
+    def caption(self, spec: PaintSpec) -> tuple[Caption | None, str | None]:
+        """The quote a picture of this spec carries and what wrote it (None: no quote); the
+        still and its animation get the same one."""
         if spec.custom_quote is not None:
             return Caption(spec.custom_quote), "custom"
         if spec.recipe.quote == "none":

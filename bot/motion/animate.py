@@ -144,7 +144,7 @@ def animate(
     fmt = output_format(path)
     t0 = time.perf_counter()
     paint = PaintSpec(spec.recipe, custom_quote=spec.custom_quote)
-    caption, _ = pipeline._caption(paint)
+    caption, _ = pipeline.caption(paint)
     recipe = paint.recipe
     timings = {"quote": time.perf_counter() - t0, "render": 0.0, "compose": 0.0, "encode": 0.0}
     w, h = recipe.w, recipe.h
