@@ -216,8 +216,9 @@ async def test_arq_keeps_a_result_the_store_did_not_take_and_delivers_it_once_af
     assert delivered.ids == [job.id]
     assert gate.batches == [[1]]  # collected from Redis, not painted again
     assert await store.renders_by_status() == {"done": 1}
-    async with asyncio.timeout(10):  # marked finished: the result goes
-        while await result_in_redis(settings, job.id):
-            await asyncio.sleep(0.01)
+    async def result_gone() -> bool:  # marked finished: the result goes
+        return not await result_in_redis(settings, job.id)
+
+    await until(result_gone, timeout=10)
     await queue.close()
     await store.close()
