@@ -136,19 +136,12 @@ class DailyPoster:
                 await self.store.mark_slot_posted(guild, iso, slot.render_id, found)
                 return found
         # A render of this piece cut short by a crash was re-queued by the queue's start: follow
-        # it (adopt) rather than paint the piece twice. Scheduled jobs count against no one's cap.
-        # The slot names its render; a crash between submitting it and naming it leaves the
-        # render itself to recognise: this guild's scheduled job for this piece.
+        # it rather than paint the piece twice. Scheduled jobs count against no one's cap.
         spec, owner = PaintSpec(daily_recipe(day)), Owner(guild, guild, cfg.channel)
-        named = slot.render_id if slot is not None else None
-        job = self.queue.adopt(
-            lambda req: (
-                req.id == named
-                or (req.priority == Priority.SCHEDULED and req.owner == owner and req.spec == spec)
-            )
+        job, adopted = await self.queue.submit_once(
+            spec, owner, Priority.SCHEDULED, was=slot.render_id if slot is not None else None
         )
-        if job is None:
-            job = await self.queue.submit(spec, owner, Priority.SCHEDULED)
+        if not adopted:
             await self.store.set_slot_render(guild, iso, job.id)
         else:
             log.info("daily post for guild %s, %s: following its render %s from before a restart",

@@ -137,16 +137,10 @@ class FeedDaily:
                 log.info("feed %s: the daily post for %s was already on the account", name, iso)
                 await self.feeds.mark_slot_posted(name, iso, slot.render_id, found.id)
                 return found
-        owner = Owner(feed_owner(name))
-        named = slot.render_id
-        job = self.queue.adopt(
-            lambda req: (
-                req.id == named
-                or (req.priority == Priority.SCHEDULED and req.owner == owner and req.spec == spec)
-            )
+        job, adopted = await self.queue.submit_once(
+            spec, Owner(feed_owner(name)), Priority.SCHEDULED, was=slot.render_id
         )
-        if job is None:
-            job = await self.queue.submit(spec, owner, Priority.SCHEDULED)
+        if not adopted:
             await self.feeds.set_slot_render(name, iso, job.id)
         picture = (await job.outcome()).picture
         headline, key = daily_headline(day), daily_key(name, day)

@@ -215,15 +215,19 @@ class RenderQueue:
                 waits = [*self._tasks, *(job._future for job in self._jobs.values())]
                 await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
 
-    def adopt(self, wanted: Callable[[QueuedJob], bool]) -> JobHandle | None:
-        """The handle of a job this start() re-queued that `wanted` picks (a daily render cut
-        short by a crash), so the one who asked before the crash follows it instead of asking
-        again; None if there is none (or it was adopted already). Finished jobs keep their
-        outcome until then."""
+    async def submit_once(
+        self, spec: PaintSpec, owner: Owner, priority: Priority, *, was: str | None = None
+    ) -> tuple[JobHandle, bool]:
+        """submit(), for the bot's own jobs that a crash may have cut short (a daily render):
+        the job this start() re-queued for it — the one named `was`, or, if the crash came
+        before its id was written down, the one with the same spec, owner and priority — is
+        adopted rather than painted twice (finished or not). (handle, adopted)."""
         for job_id, handle in self._restarted.items():
-            if wanted(handle.request):
-                return self._restarted.pop(job_id)
-        return None
+            req = handle.request
+            same = (req.spec, req.owner, req.priority) == (spec, owner, priority)
+            if job_id == was or same:
+                return self._restarted.pop(job_id), True
+        return await self.submit(spec, owner, priority), False
 
     def pending(self, user: int | None = None) -> int:
         """Jobs accepted and not finished: all, or one user's."""
