@@ -216,6 +216,7 @@ async def test_arq_keeps_a_result_the_store_did_not_take_and_delivers_it_once_af
     assert delivered.ids == [job.id]
     assert gate.batches == [[1]]  # collected from Redis, not painted again
     assert await store.renders_by_status() == {"done": 1}
+
     async def result_gone() -> bool:  # marked finished: the result goes
         return not await result_in_redis(settings, job.id)
 
