@@ -23,6 +23,7 @@ from bot.compose.encode import DISCORD_DEFAULT_LIMIT, encode
 from bot.compose.text import clean_custom_text
 from bot.cpus import CpuBudget
 from bot.errors import BotError
+from bot.forms import Form, grid_tile
 from bot.quotes.voices import DEFAULT_VOICE
 
 log = logging.getLogger(__name__)
@@ -56,8 +57,10 @@ class PaintSpec:
     _: KW_ONLY
     custom_quote: str | None = None  # travels beside the replay code, never inside it
     byte_limit: int = DISCORD_DEFAULT_LIMIT
+    form: Form = field(default_factory=Form)  # a still, an animated loop, or a Vary's grid
 
     def __post_init__(self) -> None:
+        self.form.check(self.recipe, self.byte_limit)
         if self.custom_quote is not None:
             object.__setattr__(self, "custom_quote", clean_custom_text(self.custom_quote))
             # The code cannot carry the text, so it says "no generated quote" (nor variant, voice).
@@ -69,6 +72,10 @@ class PaintSpec:
     @property
     def code(self) -> str:
         return format_code(self.recipe)
+
+    def cost(self) -> int:
+        """What the job counts in the queue's work budget (frames and tiles included)."""
+        return self.form.cost(self.recipe)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,6 +93,8 @@ class Picture:
     note: str  # what the encoder did to fit the byte limit, if anything
     placement: str | None
     timings: dict[str, float] = field(default_factory=dict)
+    form: str = ""  # Form.text: "" a still, "loop:…" an animation, "grid:…" a Vary's tiles
+    tiles: tuple[str, ...] = ()  # a grid's tiles' replay codes, 1-4
 
     @property
     def code(self) -> str:
@@ -99,6 +108,7 @@ class Picture:
     @classmethod
     def from_dict(cls, d: dict) -> Picture:
         rest = {k: v for k, v in d.items() if k != "code"}
+        rest["tiles"] = tuple(rest.get("tiles", ()))
         return cls(**rest, recipe=parse_code(d["code"]))
 
 
@@ -120,9 +130,41 @@ class Pipeline:
         return cls(Renderer.create(device), Compositor(), quotes)
 
     def run(self, spec: PaintSpec, progress=None) -> Picture:
+        """The job's picture, of any form. `progress(done, total)`: rows of a still or a grid,
+        frames of a loop."""
+        if spec.form.kind == "loop":
+            from bot.motion.animate import animate_job  # motion builds on this module
+
+            return animate_job(spec, self, progress)
+        if spec.form.kind == "grid":
+            return self._grid(spec, progress)
         timings: dict[str, float] = {}
         art = self.renderer.render_batch([spec.recipe], progress, timings)[0]
         return self.finish(spec, art, timings)
+
+    def _grid(self, spec: PaintSpec, progress) -> Picture:
+        """A Vary: the four variations in one batched pass, as a numbered 2x2 grid (no quote:
+        each tile's own picture, quote included, is a button away)."""
+        from bot.compose.grid import grid
+
+        r, strength = spec.recipe, spec.form.strength
+        tiles = [grid_tile(r, i, strength) for i in range(4)]
+        timings: dict[str, float] = {}
+        arts = self.renderer.render_batch(tiles, progress, timings)
+        with self.budget.slot():
+            t = time.perf_counter()
+            img = grid(arts, r.w, r.h)
+            timings["compose"] = time.perf_counter() - t
+            t = time.perf_counter()
+            codes = tuple(format_code(x.with_size(r.w, r.h)) for x in tiles)
+            meta = {**self._metadata(spec, None, None), "tiles": " ".join(codes)}
+            out = encode(img, meta, spec.byte_limit)
+            timings["encode"] = time.perf_counter() - t
+        return Picture(
+            data=out.data, mime=out.mime, width=out.width, height=out.height, recipe=r,
+            quote=None, attribution=None, quote_engine=None, note=out.note, placement=None,
+            timings=timings, form=spec.form.text, tiles=codes,
+        )  # fmt: skip
 
     def finish(self, spec: PaintSpec, art: np.ndarray, timings: dict[str, float]) -> Picture:
         """Quote, compose and encode an already rendered painting (the CPU-side stages), holding

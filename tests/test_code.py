@@ -56,10 +56,15 @@ def recipes(draw) -> Recipe:
     kw["quote_engine"] = draw(st.sampled_from(rc.QUOTE_ENGINES))
     if kw["quote"] == "generated" and kw["quote_engine"] == 2:
         kw["voice"] = draw(st.sampled_from(VOICE_NAMES))
+    if draw(st.booleans()):  # a blend, and a line of variations (issue 16)
+        kw["blend_seed"] = draw(st.integers(0, rc.MAX_SEED))
+        kw["blend_t"] = draw(_float(0.001, 1.0))
+    kw["nudges"] = draw(st.text(alphabet=rc.NUDGE_DIGITS, max_size=16))
     try:
         return Recipe(**kw)
     except RecipeError as e:
-        assume(e.param != "work")  # too big to render is a valid rejection, not a failure
+        # too big to render, or a code too long to write, is a valid rejection, not a failure
+        assume(e.param not in ("work", "variations"))
         raise
 
 

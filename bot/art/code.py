@@ -9,13 +9,15 @@ voices), 2 the aphorism engine with voices. `<seed>` is the seed in Crockford ba
 letters without i, l, o, u; when read, o means 0 and i, l mean 1). `<tokens>` lists only the
 parameters that differ from the defaults, each a key letter and a value, in this order:
 
-    d<layers> w<width> f<floor> a<act> n<std>|u<range>|t b r z<zdim> p m<zoom> c<x>,<y> g|h s<w>x<h>
-    q y k<n> e<voice> v<place>
+    d<layers> w<width> f<floor> a<act> n<std>|u<range>|t b r z<zdim> p m<zoom> c<x>,<y> g|h
+    x<seed>,<t> j<digits> s<w>x<h> q y k<n> e<voice> v<place>
 
 f: halving schedule down to floor; a: activation (t tanh, s sin, r relu, m sigmoid, p softplus,
 g gaussian, x mix); n: normal init with std; u: uniform init in +-range; t: PyTorch's default init;
 b: biases on every hidden layer; r: radius input; z: latent inputs; p: raw pixel coordinates;
-m: zoom; c: centre; g: black and white; h: hsv colour; s: size in pixels; q: no quote;
+m: zoom; c: centre; g: black and white; h: hsv colour; x: a blend, t of the way to the same
+network drawn from another seed (written in decimal); j: the variations taken, one digit each (1-4
+a subtle Vary's tiles, 5-8 a strong one's; bot/art/explore.py); s: size in pixels; q: no quote;
 y: the bot's signature instead of a generated philosopher; k: the n-th other quote for the
 same picture (the New quote button); e: the quote's voice, version 2 only (its letter in
 bot.quotes.voices; the default voice "any" has no token); v: quote placement (t top, c centre,
@@ -23,7 +25,8 @@ b bottom). The quote comes from the seed, the engine the version names, and the 
 
 Version 2 writes numbers below 1 without their leading zero (m.01, c-.00123,.5), which keeps its
 longest code (every token at its longest, the voice included) at 77 characters; version 1 codes
-are written exactly as they always were. Both versions read either form.
+are written exactly as they always were. Both versions read either form. Blends and variations
+can lengthen a code without end, so a recipe whose code would pass MAX_CODE is refused (Recipe).
 
 A bare integer is read as the version-1 default recipe with that seed (it was a valid code before
 version 2 existed, and keeps meaning the same picture and quote).
@@ -48,7 +51,7 @@ ACT_LETTERS = {
     "softplus": "p", "gaussian": "g", "mix": "x",
 }  # fmt: skip
 _LETTER_ACTS = {v: k for k, v in ACT_LETTERS.items()}
-_TOKEN = re.compile(r"[aev][a-z]|[a-z][0-9.,x-]*")  # a, e and v take a letter
+_TOKEN = re.compile(r"[aev][a-z]|s[0-9]*x[0-9]*|[a-z][0-9.,-]*")  # a, e, v take a letter
 _TOKENS = re.compile(rf"(?:{_TOKEN.pattern})+")
 _DEFAULT = Recipe()
 EXAMPLE = "2-3zk8q2-d16w32as"
@@ -130,6 +133,10 @@ def _tokens(r: Recipe, short: bool):
         yield f"c{num(r.cx)},{num(r.cy)}"
     if r.color != "rgb":
         yield {"bw": "g", "hsv": "h"}[r.color]
+    if r.blend_t:
+        yield f"x{r.blend_seed},{num(r.blend_t)}"
+    if r.nudges:
+        yield "j" + r.nudges
     if (r.w, r.h) != (d.w, d.h):
         yield f"s{r.w}x{r.h}"
     if r.quote == "none":
@@ -246,6 +253,15 @@ def _read_token(key: str, value: str) -> dict[str, object]:
         return dict(zip(("cx", "cy"), _pair(key, value, ",", float), strict=True))
     if key == "s":
         return dict(zip(("w", "h"), _pair(key, value, "x", int), strict=True))
+    if key == "x":
+        seed, t = value.partition(",")[::2]
+        if not seed or not t:
+            raise CodeError("'x' in the replay code needs a seed and a blend amount: x<seed>,<t>")
+        return {"blend_seed": _num(key, seed, int), "blend_t": _num(key, t, float)}
+    if key == "j":
+        if not value or not value.isdigit():
+            raise CodeError("'j' in the replay code needs the variations' digits, 1 to 8")
+        return {"nudges": value}
     raise CodeError(f"unknown part {key!r} in the replay code")
 
 

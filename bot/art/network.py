@@ -7,9 +7,10 @@ Shapes: x [N, n_in] (or [B, N, n_in] batched) -> hidden [.., N, width_i] -> out 
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 
@@ -86,8 +87,56 @@ def layer_activations(r: Recipe) -> tuple[str, ...]:
     return tuple(MIXABLE[i] for i in picks)
 
 
+# Angles of a variation (a turn of the weights toward a fresh draw, see nudge_seed): subtle
+# keeps the shapes and colours and moves the details; strong keeps the family (looked at over
+# seeds, activations and depths; a deep or chaotic network moves more at any angle).
+NUDGE_ANGLES = {"subtle": 0.045, "strong": 0.13}
+
+
 def build_network(r: Recipe) -> Network:
-    """Draw every weight of the recipe's network on the CPU, in a fixed order."""
+    """The recipe's network: drawn from its seed, blended toward the same network from
+    blend_seed, then turned by each variation taken. Rotations, not sums: cos(a) W + sin(a) N of
+    two independent draws of one init has that init's spread, so a blend or a variation stays as
+    vivid as a picture straight from its seed (a straight average halves the variance)."""
+    net = _drawn(r)
+    base = replace(r, blend_seed=0, blend_t=0.0, nudges="")
+    if r.blend_t == 1:  # all the way: b's weights exactly (cos(pi/2) is not quite 0)
+        net = replace(_drawn(replace(base, seed=r.blend_seed)), activations=net.activations)
+    elif r.blend_t:
+        net = _turn(net, _drawn(replace(base, seed=r.blend_seed)), r.blend_t * math.pi / 2)
+    for k, digit in enumerate(r.nudges):
+        index, strength = nudge_of(digit)
+        fresh = _drawn(replace(base, seed=nudge_seed(r, r.nudges[:k], index)))
+        net = _turn(net, fresh, NUDGE_ANGLES[strength])
+    return net
+
+
+def nudge_of(digit: str) -> tuple[int, str]:
+    """A variation digit's tile (1-4) and strength: 1-4 subtle, 5-8 strong."""
+    d = int(digit)
+    return (d - 1) % 4 + 1, "subtle" if d <= 4 else "strong"
+
+
+def nudge_seed(r: Recipe, taken: str, index: int) -> int:
+    """The seed of the fresh draw the `index`-th tile turns toward, after the variations
+    `taken`: one per place in the line (a tile's subtle and strong share a direction)."""
+    key = f"{r.seed}:{r.blend_seed}:{r.blend_t!r}:{taken}:{index}".encode()
+    return int.from_bytes(hashlib.blake2b(key, digest_size=4).digest(), "big")
+
+
+def _turn(net: Network, toward: Network, angle: float) -> Network:
+    c, s = math.cos(angle), math.sin(angle)
+    mix = lambda a, b: None if a is None else c * a + s * b  # noqa: E731
+    return Network(
+        tuple(mix(a, b) for a, b in zip(net.weights, toward.weights, strict=True)),
+        tuple(mix(a, b) for a, b in zip(net.biases, toward.biases, strict=True)),
+        net.activations,
+        mix(net.latent, toward.latent),
+    )
+
+
+def _drawn(r: Recipe) -> Network:
+    """Draw every weight of the network of the recipe's seed on the CPU, in a fixed order."""
     g = _generator(r.seed, _STREAM_WEIGHTS)
     dims = r.layer_dims()
     weights = tuple(_draw_weight((fan_out, fan_in), r, g) for fan_in, fan_out in dims)

@@ -34,6 +34,9 @@ STD_RANGE = (0.01, 100.0)
 UNIFORM_RANGE = (0.01, 1000.0)
 ZOOM_RANGE = (0.001, 1000.0)
 MAX_CENTRE = 1000.0
+# Variations taken (bot/art/explore.py), one digit each: 1-4 the tile of a subtle Vary, 5-8 of a
+# strong one. Bounded by the code's length (every valid recipe's code fits MAX_CODE).
+NUDGE_DIGITS = "12345678"
 # What one value through each activation costs, in multiply-adds of the layers' matmuls (measured
 # on one x86 core at widths 16, 68 and 128: relu is a compare; tanh runs as one sigmoid; sin,
 # gaussian and softplus take ~1.2-3 ns a value where a multiply-add takes ~0.025 ns).
@@ -85,9 +88,14 @@ class Recipe:
     placement: str = "auto"  # where the quote goes; auto: the calmest band
     quote_engine: int = 2  # which engine writes the quote (1 for version-1 codes, 2 for version 2)
     voice: str = DEFAULT_VOICE  # engine 2's voice (bot.quotes.voices); engine 1 has only "any"
+    # Blend (bot/art/explore.py): the weights part of the way (t in (0, 1]) to those of the same
+    # network drawn from blend_seed; t = 0 is no blend. Then the variations taken, in order.
+    blend_seed: int = 0
+    blend_t: float = 0.0
+    nudges: str = ""
 
     def __post_init__(self) -> None:
-        for name in ("std", "range", "zoom", "cx", "cy"):
+        for name in ("std", "range", "zoom", "cx", "cy", "blend_t"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise RecipeError(name, value, "a number")
@@ -220,7 +228,28 @@ def _validate(r: Recipe) -> None:
     _check_choice("voice", r.voice, VOICE_NAMES)
     _check_unused(r, "voice", r.quote == "generated", "with a generated quote")
     _check_unused(r, "voice", r.quote_engine == 2, "with quote engine 2 (version-2 codes)")
+    _check_float("blend_t", r.blend_t, 0.0, 1.0)
+    _check_int("blend_seed", r.blend_seed, 0, MAX_SEED)
+    _check_unused(r, "blend_seed", r.blend_t > 0, "to a blend (blend_t above 0)")
+    if not isinstance(r.nudges, str) or r.nudges.strip(NUDGE_DIGITS):
+        allowed = f"digits from {NUDGE_DIGITS[0]} to {NUDGE_DIGITS[-1]}"
+        raise RecipeError("nudges", r.nudges, allowed)
     check_budget(r, MAX_WORK)
+    if r.nudges or r.blend_t:  # the only tokens that can push a code past its limit
+        _check_code_length(r)
+
+
+def _check_code_length(r: Recipe) -> None:
+    from bot.art.code import MAX_CODE, format_code  # the code module imports this one
+
+    code = format_code(r)
+    if len(code) > MAX_CODE:
+        raise RecipeError(
+            "variations",
+            f"{len(r.nudges)} deep",
+            f"a replay code of at most {MAX_CODE} characters (this one would be {len(code)}): "
+            "vary an earlier picture of the line",
+        )
 
 
 def check_budget(r: Recipe, limit: float) -> None:

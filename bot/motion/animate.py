@@ -14,18 +14,17 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from bot.art.recipe import MAX_WORK, MIN_SIDE, Recipe
+from bot.art.recipe import MIN_SIDE, Recipe
 from bot.compose import Caption, Compositor, contrast
 from bot.compose.draw import scrim_into, text_into
 from bot.compose.encode import DISCORD_DEFAULT_LIMIT
 from bot.errors import UserError
+from bot.forms import Form
 from bot.motion.loop import Loop
+from bot.motion.morph import Morph
 from bot.motion.video import FORMATS, MIME, Writer, gif_palette
-from bot.pipeline import PaintSpec, Pipeline
+from bot.pipeline import PaintSpec, Picture, Pipeline
 
-MAX_SECONDS = 60.0
-MAX_FPS = 60
-MAX_ANIMATION_WORK = 4 * MAX_WORK  # all frames together (a 1080p 4 s loop of the default is 0.7e12)
 SAMPLES = 4  # frames the quote's layout and contrast are chosen from, evenly spread
 SHRINK = 0.75  # each size fallback's scale
 TRIES = 8
@@ -43,29 +42,18 @@ class AnimateSpec:
     byte_limit: int = DISCORD_DEFAULT_LIMIT
 
     def __post_init__(self) -> None:
-        if not 0 < self.seconds <= MAX_SECONDS:
-            raise UserError(
-                f"--seconds {self.seconds:g} is not allowed: more than 0, at most {MAX_SECONDS:g}"
-            )
-        if not 1 <= self.fps <= MAX_FPS:
-            raise UserError(f"--fps {self.fps} is not allowed: a whole number from 1 to {MAX_FPS}")
-        if self.frames < 2:
-            raise UserError(
-                f"{self.seconds:g} s at {self.fps} fps is {self.frames} frame: a loop "
-                "needs at least 2"
-            )
-        if self.byte_limit < 10_000:
-            raise UserError(f"--max-bytes {self.byte_limit} is not allowed: at least 10000")
-        work = self.frames * Loop.of(self.recipe, 1).recipe.cost()
-        if work > MAX_ANIMATION_WORK:
-            raise UserError(
-                f"this animation costs {work / 1e9:,.0f} GMAC (frames x pixels x layer sizes), "
-                f"at most {MAX_ANIMATION_WORK / 1e9:,.0f}: fewer seconds or fps, or a smaller size"
-            )
+        Form.loop(self.seconds, self.fps).check(self.recipe, self.byte_limit)  # the bounds
+
+    @classmethod
+    def of(cls, job: PaintSpec) -> AnimateSpec:
+        """The animation a loop job asks for."""
+        f = job.form
+        return cls(job.recipe, seconds=f.seconds, fps=f.fps, custom_quote=job.custom_quote,
+                   byte_limit=job.byte_limit)  # fmt: skip
 
     @property
     def frames(self) -> int:
-        return round(self.seconds * self.fps)
+        return Form.loop(self.seconds, self.fps).frames
 
 
 @dataclass(frozen=True)
@@ -138,9 +126,11 @@ def animate(
     path: Path,
     pipeline: Pipeline,
     progress: Callable[[int, int], None] | None = None,
+    frames_of: Callable[[Recipe, int], Loop | Morph] = Loop.of,
 ) -> Animation:
     """Render, compose and encode the loop into `path` (.mp4, .gif or .webp) with the
-    pipeline's renderer, compositor and quote source (the same quote a still of the code gets)."""
+    pipeline's renderer, compositor and quote source (the same quote a still of the code gets).
+    `frames_of(recipe at the size tried, frames)`: what moves (default the loop of z; a Morph)."""
     fmt = output_format(path)
     t0 = time.perf_counter()
     paint = PaintSpec(spec.recipe, custom_quote=spec.custom_quote)
@@ -154,7 +144,7 @@ def animate(
         notes.append(f"size made even for yuv420p: {w}x{h}")
     max_kbps, quality = None, 80
     for attempt in range(TRIES):
-        loop = Loop.of(recipe.with_size(w, h), spec.frames)
+        loop = frames_of(recipe.with_size(w, h), spec.frames)
         size = _encode(
             loop, spec, fmt, path, pipeline, caption, timings, max_kbps, quality, progress
         )
@@ -199,8 +189,23 @@ def animate(
     )
 
 
+def animate_job(job: PaintSpec, pipeline: Pipeline, progress=None) -> Picture:
+    """A loop job of the queue: the animation as an MP4 in memory (written to a temporary file
+    and read back), under the job's byte limit."""
+    with tempfile.TemporaryDirectory(prefix="cppn-animate-") as tmp:
+        done = animate(AnimateSpec.of(job), Path(tmp) / "loop.mp4", pipeline, progress)
+        data = done.path.read_bytes()
+    caption, engine = pipeline.caption(job)
+    return Picture(
+        data=data, mime=done.mime, width=done.width, height=done.height, recipe=done.recipe,
+        quote=done.quote, attribution=caption.attribution if caption else None,
+        quote_engine=engine, note=done.note, placement=None, timings=done.timings,
+        form=job.form.text,
+    )  # fmt: skip
+
+
 def _encode(
-    loop: Loop,
+    loop: Loop | Morph,
     spec: AnimateSpec,
     fmt: str,
     path: Path,

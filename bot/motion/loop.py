@@ -19,8 +19,8 @@ import torch
 from bot.art.network import Network, build_network, with_latent_inputs
 from bot.art.recipe import Recipe
 from bot.art.render import Renderer
+from bot.forms import loop_recipe
 
-LOOP_ZDIM = 2  # the least latent inputs a loop needs (a plane)
 RADIUS = 0.75  # of the circle, in z units (a code's own z is drawn N(0, 1) per entry)
 BATCH_PIXELS = 1 << 22  # frames per batched pass: up to ~4 Mpixels (12 MB of uint8 out)
 MAX_BATCH = 16
@@ -37,9 +37,9 @@ class Loop:
 
     @classmethod
     def of(cls, recipe: Recipe, frames: int) -> Loop:
-        zdim = max(recipe.zdim, LOOP_ZDIM)
-        net = with_latent_inputs(recipe, build_network(recipe), zdim)
-        return cls(replace(recipe, zdim=zdim), net, frames)
+        looped = loop_recipe(recipe)
+        net = with_latent_inputs(recipe, build_network(recipe), looped.zdim)
+        return cls(looped, net, frames)
 
     def plane(self) -> tuple[torch.Tensor, torch.Tensor]:
         """Two orthonormal directions in z space, drawn from the seed (float64)."""
