@@ -30,6 +30,19 @@ class QueueFull(UserError):
         super().__init__("the queue is full, try again in a minute")
 
 
+class TooMuchWork(UserError):
+    """One person's waiting jobs together are as much work as they may queue (an animation
+    counts every frame)."""
+
+    def __init__(self, pending: float, limit: float) -> None:
+        self.pending, self.limit = pending, limit
+        super().__init__(
+            f"your paintings in the queue are already {pending / 1e9:,.0f} of the "
+            f"{limit / 1e9:,.0f} GMAC one person may queue; wait for them to finish (an "
+            "animation counts every frame)"
+        )
+
+
 class TooManyPending(UserError):
     """One person already has as many jobs waiting as they may."""
 

@@ -19,7 +19,15 @@ from waiting import until
 
 from bot.art import Recipe
 from bot.compose import Compositor
-from bot.errors import JobCancelled, JobFailed, JobTimeout, QueueFull, TooManyPending
+from bot.errors import (
+    JobCancelled,
+    JobFailed,
+    JobTimeout,
+    QueueFull,
+    TooManyPending,
+    TooMuchWork,
+)
+from bot.forms import Form
 from bot.jobs import JobStatus, Owner, Priority, RenderQueue
 from bot.jobs.factory import build_executor
 from bot.jobs.metrics import Metrics
@@ -57,7 +65,9 @@ async def make_env(request, renderer, tmp_path):
     """An async factory: `await make_env(batch_max=..., ...)` -> a started Env."""
     cleanups = []
 
-    async def make(lazy_worker: bool = False, queue_max: int = 100, user_max: int = 2, **kw):
+    async def make(
+        lazy_worker: bool = False, queue_max: int = 100, user_max: int = 2, user_work=None, **kw
+    ):
         url = request.getfixturevalue("redis_url") if request.param == "arq" else ""
         settings = Settings(
             queue_backend=request.param, redis_url=url or Settings.redis_url,
@@ -75,7 +85,7 @@ async def make_env(request, renderer, tmp_path):
             env.delivered.append((req, outcome))
 
         backend = await _backend(settings, executor, env, cleanups, lazy_worker)
-        limits = Limits(queue_max, user_max)
+        limits = Limits(queue_max, user_max, *([user_work] if user_work else []))
         env.queue = RenderQueue(backend, limits, store, env.metrics, on_done)
         cleanups.append(store.close)
         cleanups.append(env.queue.close)
@@ -216,6 +226,60 @@ async def test_interactive_jobs_run_before_background_ones(make_env):
     for job in [*late, sched, *now]:
         await job.result(20)
     assert env.gate.batches == [[999], [4, 5], [3], [1, 2]]
+
+
+# --- animations and Vary grids ----------------------------------------------------------------
+async def test_a_loop_is_one_job_that_shows_its_frames_done_and_comes_back_as_video(make_env):
+    env = await make_env()
+    await env.queue.start()
+    await blocked(env)
+    spec = PaintSpec(tiny(12), form=Form.loop(seconds=2, fps=20))  # 40 frames: 16, 16, 8
+    job = await env.queue.submit(spec, Owner(user=5, guild=7, channel=8))
+    for passed in (1, 2):  # the job at the gate, then the loop's first 16 frames, go through
+        env.gate.step()
+        await until(lambda n=passed: len(env.gate.batches) == n and env.gate.entered.is_set())
+    seen = []
+
+    async def frames_done():
+        seen.append(await job.state())
+        return seen[-1].progress == (16, 40)
+
+    await until(frames_done)
+    assert seen[-1].status == JobStatus.RUNNING and seen[-1].eta_s > 0
+    env.gate.open()
+    done = await job.result(timeout=60)
+    assert done.mime == "video/mp4" and done.form == "loop:2:20"
+    assert [len(b) for b in env.gate.batches[1:]] == [16, 16, 8]  # never batched with others
+    row = await env.store.get_render(job.id)
+    assert row.status == "done" and row.form == "loop:2:20"
+
+
+async def test_a_vary_grid_travels_with_its_four_codes(make_env):
+    env = await make_env()
+    await env.queue.start()
+    recipe = Recipe(seed=9, w=80, h=80, layers=2, width=6)
+    job = await env.queue.submit(PaintSpec(recipe, form=Form.grid("strong")), 3)
+    done = await job.result(timeout=30)
+    assert done.form == "grid:strong" and len(done.tiles) == 4
+    assert Image.open(io.BytesIO(done.data)).size == (80, 80)
+    assert len({*done.tiles, done.code}) == 5  # four siblings, none the picture itself
+
+
+async def test_one_persons_queued_work_is_capped_counting_every_frame(make_env):
+    loop = PaintSpec(tiny(1), form=Form.loop(seconds=1, fps=10))
+    env = await make_env(user_max=5, user_work=2.5 * loop.cost())
+    await env.queue.start()
+    await blocked(env, user=1)  # a still: tiny
+    await env.queue.submit(loop, 1)
+    await env.queue.submit(loop, 1)
+    with pytest.raises(TooMuchWork, match="wait for them to finish"):
+        await env.queue.submit(loop, 1)
+    await env.queue.submit(tiny(3), 1)  # a still still fits under the cap
+    await env.queue.submit(loop, 2)  # another person's budget is their own
+    assert env.metrics.value("cppn_jobs_rejected_total", {"reason": "user_work"}) == 1
+    env.gate.open()
+    await until(lambda: env.queue.pending() == 0)
+    await env.queue.submit(loop, 1)  # room again once they are done
 
 
 # --- the executor -----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from bot.art.recipe import Recipe
+from bot.forms import Form
 from bot.jobs.model import JobResult, Owner, Priority, QueuedJob
 from bot.pipeline import PaintSpec, Picture
 
@@ -23,6 +24,17 @@ def test_a_queued_job_round_trips_through_its_store_row_and_its_dict():
     row = job.to_row()
     assert (row.status, row.owner, row.guild, row.channel, row.message) == ("queued", 1, 2, 3, 4)
     assert row.code == "2-5-d12s640x360q" and row.custom_quote == "Mine." and row.byte_limit == 9
+
+
+def test_an_animation_or_a_grid_keeps_its_form_through_the_store_and_redis():
+    for form in (Form.loop(seconds=2.5, fps=12), Form.grid("strong")):
+        job = QueuedJob(
+            spec=PaintSpec(Recipe(seed=5), byte_limit=50_000, form=form), owner=Owner(1)
+        )
+        assert job.to_row().form == form.text != ""
+        assert QueuedJob.from_row(job.to_row()).spec.form == form
+        assert QueuedJob.from_dict(json.loads(json.dumps(job.to_dict()))).spec.form == form
+    assert _job().to_row().form == ""  # a still, as every job before
 
 
 def test_a_result_carries_its_recipe_and_travels_as_plain_data():

@@ -68,6 +68,7 @@ class GatedRenderer:
         self._open = threading.Event()
         self._open.set()
         self.entered = threading.Event()  # set when a render is waiting at the gate
+        self._one = False  # let one render through, then close again (step())
         self._progress = None  # the progress hook of the last render to enter
         self.tiles_painted: int | None = None  # tiles the last render went on to paint
 
@@ -75,6 +76,12 @@ class GatedRenderer:
         self._open.clear()
 
     def open(self) -> None:
+        self._open.set()
+
+    def step(self) -> None:
+        """Let the render at the gate through and stop the next one."""
+        self.entered.clear()
+        self._one = True
         self._open.set()
 
     def stop_asked(self) -> bool:
@@ -87,11 +94,14 @@ class GatedRenderer:
             return True
         return False
 
-    def render_batch(self, recipes, progress=None, timings=None):
+    def render_batch(self, recipes, progress=None, timings=None, **kw):
         self._progress = progress
         self.entered.set()
         if not self._open.wait(30):
             raise TimeoutError("the test never opened the gate")
+        if self._one:
+            self._one = False
+            self._open.clear()
         self.batches.append([r.seed for r in recipes])
         if self.poison & {r.seed for r in recipes}:
             raise RuntimeError("poisoned recipe")
@@ -105,7 +115,7 @@ class GatedRenderer:
                 tiles += 1
 
         try:
-            return self.inner.render_batch(recipes, counted, timings)
+            return self.inner.render_batch(recipes, counted, timings, **kw)
         finally:
             self.tiles_painted = tiles
 

@@ -47,6 +47,7 @@ EXPIRES = timedelta(days=1)  # an unstarted job is dropped by Redis after this (
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError, TimeoutError)
 RETRY_MAX_S = 5.0  # the longest wait between tries while Redis does not answer
 LOOK_EVERY_S = 2.0  # how often outstanding jobs are looked for in Redis (it may restart empty)
+PROGRESS_PREFIX = "cppn:progress:"  # + job id: "done/total", written by the worker running it
 
 
 class ArqBackend:
@@ -154,6 +155,19 @@ class ArqBackend:
             return seen + sorted(self._outstanding.difference(seen))
         self._seen_waiting = [i for i, t in zip(ids, taken, strict=True) if t is None]
         return list(self._seen_waiting)
+
+    async def progress(self, job_id: str) -> tuple[int, int] | None:
+        """What the worker running the job last wrote (bot/jobs/worker.py); None if nothing."""
+        assert self.redis is not None
+        try:
+            blob = await self.redis.get(PROGRESS_PREFIX + job_id)
+        except UNREACHABLE as e:
+            self._unreachable(e)
+            return None
+        if not blob:
+            return None
+        done, _, total = blob.decode().partition("/")
+        return int(done), int(total)
 
     # --- results ------------------------------------------------------------------------------
     async def _collect(self) -> None:

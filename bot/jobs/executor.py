@@ -27,7 +27,7 @@ import torch
 from bot import __version__
 from bot.art.render import architecture_key
 from bot.cpus import usable_cpus
-from bot.errors import JobCancelled, JobTimeout, QueueClosed
+from bot.errors import JobCancelled, JobTimeout, QueueClosed, UserError
 from bot.jobs.fair import FairClock, Throughput, guess_rate, scaled_timeout
 from bot.jobs.metrics import Metrics
 from bot.jobs.model import JobResult, QueuedJob, describe
@@ -50,6 +50,7 @@ class _Item:
     deadline: float = field(default=float("inf"))
     timeout_s: float = 0.0
     started_at: float = 0.0  # wall clock, like req.submitted_at
+    progress: tuple[int, int] | None = None  # (done, total): rows of a still, frames of a loop
 
     def order(self, fair: bool) -> tuple:
         # Submission time, not arrival here: arq workers start their jobs in no fixed order.
@@ -118,8 +119,11 @@ class Executor:
         self._pool.shutdown(wait=True)
 
     def submit(self, req: QueuedJob, deliver: Deliver) -> None:
-        recipe = req.spec.recipe
-        item = _Item(req, deliver, 0, architecture_key(recipe), float(recipe.cost()))
+        spec = req.spec
+        # An animation or a Vary grid is one job of its own (its frames or tiles batch inside
+        # it), never batched with others; its cost counts every frame or tile.
+        key = architecture_key(spec.recipe) if spec.form.kind == "still" else ("job", req.id)
+        item = _Item(req, deliver, 0, key, float(spec.cost()))
         with self._cv:
             if self._stopping:
                 raise QueueClosed("the render queue is shutting down")
@@ -144,6 +148,12 @@ class Executor:
                 return False
         self._safe_deliver(item, JobCancelled("the painting was cancelled"))
         return True
+
+    def progress(self, job_id: str) -> tuple[int, int] | None:
+        """(done, total) of a running job: rows of a still or a grid, frames of a loop."""
+        with self._cv:
+            item = self._running.get(job_id)
+            return None if item is None else item.progress
 
     def waiting(self) -> list[str]:
         """Ids of the jobs not yet started, in the order they will run."""
@@ -200,6 +210,8 @@ class Executor:
         timeout = scaled_timeout(self.timeout_s, self.throughput.seconds(cost))
         for item in batch:
             item.deadline, item.timeout_s = start + timeout, timeout
+        if batch[0].req.spec.form.kind != "still":
+            return self._run_whole(batch[0], cost)
         timings: dict[str, float] = {}
         try:
             arts = self.pipeline.renderer.render_batch(
@@ -225,10 +237,36 @@ class Executor:
             self._finishing.acquire()
             self._pool.submit(self._finish, item, art, timings, len(batch))
 
+    def _run_whole(self, item: _Item, cost: float) -> None:
+        """An animation or a grid: rendered, composed and encoded on this thread by the
+        pipeline (a loop streams its frames into the encoder), stopped between batches of
+        frames on timeout or cancellation."""
+        t = time.perf_counter()
+        try:
+            picture = self.pipeline.run(item.req.spec, self._watch([item]))
+        except (JobTimeout, JobCancelled) as e:
+            self._safe_deliver(item, JobCancelled(str(e)) if item.cancelled else e)
+            return
+        except Exception as e:
+            if not isinstance(e, UserError):
+                log.exception("job failed: %s", describe(item.req))
+            self._safe_deliver(item, e)
+            return
+        self.throughput.observe(cost, time.perf_counter() - t)
+        self.metrics.batch.observe(1)
+        self.metrics.observe_stages(picture.timings, ("render", "compose", "encode"))
+        wait = max(0.0, item.started_at - item.req.submitted_at)
+        done = JobResult(picture=picture, device=self.device, versions=self.versions, batch=1,
+                         wait_s=wait)  # fmt: skip
+        self._safe_deliver(item, done)
+
     def _watch(self, batch: list[_Item]) -> Callable[[int, int], None]:
-        """A progress hook that stops the render between tiles on timeout or cancellation."""
+        """A progress hook that records how far the render is and stops it between tiles (or a
+        loop's batches of frames) on timeout or cancellation."""
 
         def check(done: int, total: int) -> None:
+            for item in batch:
+                item.progress = (done, total)
             if done >= total:
                 return
             if time.perf_counter() > batch[0].deadline:

@@ -35,5 +35,8 @@ class LocalBackend:
     async def alive(self) -> bool:
         return self.executor.alive()
 
+    async def progress(self, job_id: str) -> tuple[int, int] | None:
+        return self.executor.progress(job_id)
+
     async def close(self) -> None:
         await asyncio.to_thread(self.executor.stop)

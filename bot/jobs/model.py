@@ -9,6 +9,7 @@ from enum import IntEnum, StrEnum
 
 from bot.art.code import format_code, parse_code
 from bot.errors import BotError, JobCancelled, JobFailed, JobTimeout, UserError
+from bot.forms import Form
 from bot.pipeline import PaintSpec, Picture
 from bot.store import RenderRow
 
@@ -62,6 +63,7 @@ class QueuedJob:
             "code": self.spec.code,  # a code fully determines the recipe (replay is exact)
             "custom_quote": self.spec.custom_quote,
             "byte_limit": self.spec.byte_limit,
+            "form": self.spec.form.text,
             "owner": asdict(self.owner),
             "priority": int(self.priority),
             "submitted_at": self.submitted_at,
@@ -74,15 +76,16 @@ class QueuedJob:
             id=self.id, code=self.spec.code, custom_quote=self.spec.custom_quote,
             byte_limit=self.spec.byte_limit, priority=int(self.priority), owner=o.user,
             guild=o.guild, channel=o.channel, message=o.message, status="queued",
-            created_at=self.submitted_at,
+            created_at=self.submitted_at, form=self.spec.form.text,
         )  # fmt: skip
 
     @classmethod
     def from_row(cls, row: RenderRow) -> QueuedJob:
         """The job a stored row holds (CodeError if this version cannot read its code)."""
         spec = PaintSpec(
-            parse_code(row.code), custom_quote=row.custom_quote, byte_limit=row.byte_limit
-        )
+            parse_code(row.code), custom_quote=row.custom_quote, byte_limit=row.byte_limit,
+            form=Form.parse(row.form),
+        )  # fmt: skip
         owner = Owner(user=row.owner, guild=row.guild, channel=row.channel, message=row.message)
         return cls(
             spec=spec,
@@ -95,8 +98,9 @@ class QueuedJob:
     @classmethod
     def from_dict(cls, d: dict) -> QueuedJob:
         spec = PaintSpec(
-            parse_code(d["code"]), custom_quote=d["custom_quote"], byte_limit=d["byte_limit"]
-        )
+            parse_code(d["code"]), custom_quote=d["custom_quote"], byte_limit=d["byte_limit"],
+            form=Form.parse(d.get("form", "")),
+        )  # fmt: skip
         return cls(
             spec=spec,
             owner=Owner(**d["owner"]),
@@ -166,4 +170,5 @@ def outcome_from_dict(d: dict) -> JobResult | BotError:
 
 
 def describe(req: QueuedJob) -> str:
-    return f"{req.id[-8:]} {format_code(req.spec.recipe)} user={req.owner.user}"
+    form = f" {req.spec.form.text}" if req.spec.form.text else ""
+    return f"{req.id[-8:]} {format_code(req.spec.recipe)}{form} user={req.owner.user}"

@@ -19,7 +19,16 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.art.recipe import Recipe
-from bot.errors import BotError, JobCancelled, JobFailed, QueueClosed, QueueFull, TooManyPending
+from bot.errors import (
+    BotError,
+    JobCancelled,
+    JobFailed,
+    QueueClosed,
+    QueueFull,
+    TooManyPending,
+    TooMuchWork,
+)
+from bot.forms import MAX_ANIMATION_WORK
 from bot.jobs.metrics import Metrics
 from bot.jobs.model import JobResult, JobStatus, Owner, Priority, QueuedJob, failure_kind
 from bot.pipeline import PaintSpec, Picture
@@ -59,11 +68,18 @@ class Backend(Protocol):
         """Whether the backend can run jobs now (the executor thread, or Redis)."""
         ...
 
+    async def progress(self, job_id: str) -> tuple[int, int] | None:
+        """A running job's (done, total), if the backend knows it."""
+        ...
+
 
 @dataclass(frozen=True)
 class Limits:
     queue_max: int = 100
     user_max_pending: int = 2
+    # A person's accepted, unfinished work together (PaintSpec.cost: an animation counts every
+    # frame): one largest animation, or several smaller jobs, at a time.
+    user_max_work: float = MAX_ANIMATION_WORK
 
 
 @dataclass(frozen=True)
@@ -71,6 +87,7 @@ class JobState:
     status: JobStatus
     position: int | None  # jobs ahead of this one that have not started; None once it runs
     eta_s: float | None  # a rough estimate of the seconds until it is done
+    progress: tuple[int, int] | None = None  # a running job's (done, total): rows or frames
 
 
 class JobHandle:
@@ -186,7 +203,7 @@ class RenderQueue:
             raise QueueClosed("the render queue is not running")
         spec = spec if isinstance(spec, PaintSpec) else PaintSpec(spec)
         owner = owner if isinstance(owner, Owner) else Owner(owner)
-        self._admit(owner, Priority(priority))
+        self._admit(owner, Priority(priority), spec)
         handle = self._track(QueuedJob(spec=spec, owner=owner, priority=Priority(priority)))
         # Shielded: a caller cancelled mid-submit must not leave a job recorded but not queued.
         await asyncio.shield(self._accept(handle))
@@ -263,7 +280,12 @@ class RenderQueue:
         if job.id in waiting:
             pos = waiting.index(job.id)
             return JobState(JobStatus.QUEUED, pos, (running + pos + 1) * self._pace.gap)
-        return JobState(JobStatus.RUNNING, None, self._pace.gap)
+        progress = await self.backend.progress(job.id)
+        eta = self._pace.gap
+        if progress and progress[0] and job.request.spec.form.kind == "loop":
+            done, total = progress  # frames: the time so far says how long the rest takes
+            eta = (time.time() - job.request.submitted_at) * (total - done) / done
+        return JobState(JobStatus.RUNNING, None, eta, progress)
 
     async def cancel(self, job_id: str) -> bool:
         if job_id not in self._jobs:
@@ -271,7 +293,7 @@ class RenderQueue:
         return await self.backend.cancel(job_id)
 
     # --- internals ----------------------------------------------------------------------------
-    def _admit(self, owner: Owner, priority: Priority) -> None:
+    def _admit(self, owner: Owner, priority: Priority, spec: PaintSpec) -> None:
         if len(self._jobs) >= self.limits.queue_max:
             self.metrics.rejected.labels("queue_full").inc()
             raise QueueFull()
@@ -280,6 +302,10 @@ class RenderQueue:
         if self._per_user[owner.user] >= self.limits.user_max_pending:
             self.metrics.rejected.labels("user_pending").inc()
             raise TooManyPending(self.limits.user_max_pending)
+        mine = sum(j.request.spec.cost() for j in self.jobs_of(owner.user))
+        if mine and mine + spec.cost() > self.limits.user_max_work:
+            self.metrics.rejected.labels("user_work").inc()
+            raise TooMuchWork(mine, self.limits.user_max_work)
 
     def _track(self, req: QueuedJob) -> JobHandle:
         job = JobHandle(self, req, asyncio.get_running_loop().create_future())

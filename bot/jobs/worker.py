@@ -11,6 +11,7 @@ twice the last wait up to RETRY_MAX_S, instead of exiting; at start it waits the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import signal
@@ -20,7 +21,7 @@ from arq.constants import in_progress_key_prefix
 from arq.worker import Worker, func
 from redis.exceptions import AuthenticationError, AuthorizationError
 
-from bot.jobs.arq_backend import FUNCTION, UNREACHABLE
+from bot.jobs.arq_backend import FUNCTION, PROGRESS_PREFIX, UNREACHABLE
 from bot.jobs.executor import Executor
 from bot.jobs.model import JobResult, QueuedJob, error_to_dict
 from bot.jobs.queue import Outcome
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 FIRST_WAIT_S = 0.25  # the first wait after Redis did not answer; it doubles
 RETRY_MAX_S = 10.0  # the longest wait between tries while Redis does not answer
 REFUSED = (AuthenticationError, AuthorizationError)  # Redis answers no: waiting would not help
+PROGRESS_EVERY_S = 1.0  # how often a running job's progress is written to Redis
+PROGRESS_TTL_S = 30  # it expires by itself when the worker stops writing it
 
 
 async def paint(ctx: dict, payload: dict) -> dict:
@@ -47,12 +50,31 @@ async def paint(ctx: dict, payload: dict) -> dict:
             fut.set_result(outcome)
 
     executor.submit(req, lambda _id, outcome: loop.call_soon_threadsafe(resolve, outcome))
+    reporter = asyncio.create_task(_report_progress(ctx.get("redis"), executor, req.id, fut))
     try:
         outcome = await fut
     except asyncio.CancelledError:  # aborted, or the worker is stopping (arq re-runs it then)
         executor.cancel(req.id)
         raise
+    finally:
+        reporter.cancel()
     return outcome.to_dict() if isinstance(outcome, JobResult) else error_to_dict(outcome)
+
+
+async def _report_progress(redis, executor: Executor, job_id: str, fut: asyncio.Future) -> None:
+    """Write the job's (done, total) to Redis while it runs, for the bot's live status; a lost
+    write only leaves the status as it was."""
+    shown = None
+    while redis is not None and not fut.done():
+        progress = executor.progress(job_id)
+        if progress is not None and progress != shown:
+            with contextlib.suppress(*UNREACHABLE):
+                await redis.set(
+                    PROGRESS_PREFIX + job_id, f"{progress[0]}/{progress[1]}", ex=PROGRESS_TTL_S
+                )
+                shown = progress
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(fut), PROGRESS_EVERY_S)
 
 
 def make_worker(

@@ -93,4 +93,9 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (feed, key)
     );
     """,
+    # 5: what a render job makes: "" a still (every job before), "loop:S:F" an animated loop,
+    #    "grid:STRENGTH" a Vary's 2x2 grid (bot/forms.py)
+    """
+    ALTER TABLE renders ADD COLUMN form TEXT NOT NULL DEFAULT '';
+    """,
 )

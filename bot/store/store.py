@@ -42,6 +42,7 @@ class RenderRow:
     versions: dict | None = None
     error: str | None = None
     delivered_at: float | None = None  # the result (or its error) reached the person
+    form: str = ""  # what the job makes (bot.forms.Form.text): "" a still, a loop, a Vary grid
 
 
 @dataclass(frozen=True)
