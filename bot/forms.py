@@ -16,6 +16,10 @@ MAX_FPS = 60
 LOOP_ZDIM = 2  # the least latent inputs a loop needs (a plane)
 MAX_ANIMATION_WORK = 4 * MAX_WORK  # all frames together (a 1080p 4 s loop of the default is 0.7e12)
 MIN_BYTE_LIMIT = 10_000
+# An animation's size by its long side (the code's aspect kept): /animate's choices, the Animate
+# button (the default) and `cppn-bot animate` without --size.
+ANIMATION_SIZES = {"small": 320, "medium": 512, "large": 720, "hd": 1080}
+DEFAULT_ANIMATION_SIZE = "medium"
 GRID_MIN_SIDE = 2 * MIN_SIDE + 6  # two tiles of the smallest size and the gap (compose.grid.GAP)
 
 
@@ -114,6 +118,16 @@ class Form:
 def loop_recipe(recipe: Recipe) -> Recipe:
     """The recipe a loop's frames share: at least LOOP_ZDIM latent inputs."""
     return replace(recipe, zdim=max(recipe.zdim, LOOP_ZDIM))
+
+
+def animation_sized(recipe: Recipe, size: str = DEFAULT_ANIMATION_SIZE) -> Recipe:
+    """The recipe at an animation size: its aspect, the long side ANIMATION_SIZES[size], both
+    sides even (yuv420p halves the chroma). The same picture, like any replay at another size."""
+    if size not in ANIMATION_SIZES:
+        raise UserError(f"size {size!r} is not one of: {', '.join(ANIMATION_SIZES)}")
+    scale = ANIMATION_SIZES[size] / max(recipe.w, recipe.h)
+    w, h = (max(MIN_SIDE, round(side * scale / 2) * 2) for side in (recipe.w, recipe.h))
+    return recipe.with_size(w, h)
 
 
 def grid_tile(recipe: Recipe, index: int, strength: str = "subtle") -> Recipe:

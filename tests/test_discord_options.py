@@ -27,6 +27,7 @@ from bot.discordbot.options import (
     replay_job,
 )
 from bot.errors import CodeError, RecipeError, UserError
+from bot.forms import Form
 from bot.pipeline import PaintSpec
 from bot.quotes.voices import VOICE_NAMES, VOICES
 
@@ -512,16 +513,23 @@ def test_unknown_button_is_an_error(action):
 
 
 def test_every_button_action_is_known():
+    still = Form()
     want = {
-        "reroll": replace(BASE, seed=1, quote_variant=0),
-        "zoom": replace(BASE, zoom=0.25),
-        "hd": BASE.with_size(2560, 1440),
-        "quote": replace(BASE, quote_variant=4),
+        "reroll": (replace(BASE, seed=1, quote_variant=0), still),
+        "zoom": (replace(BASE, zoom=0.25), still),
+        "hd": (BASE.with_size(2560, 1440), still),
+        "quote": (replace(BASE, quote_variant=4), still),
+        "animate": (BASE.with_size(512, 288), Form(kind="loop", seconds=4, fps=24)),
+        "vary-subtle": (BASE, Form(kind="grid", strength="subtle")),
+        "vary-strong": (BASE, Form(kind="grid", strength="strong")),
+        "pick": (BASE, still),  # a Vary's tile: its code is the tile's
+        "still": (BASE, still),  # an animation's code as a picture
     }
     assert sorted(op.BUTTON_ACTIONS) == sorted(want)
-    for action, recipe in want.items():
+    for action, (recipe, form) in want.items():
         job = button_job(action, format_code(BASE), LIMIT, seed=1)
-        assert (job.recipe, job.custom_quote, job.byte_limit) == (recipe, None, LIMIT), action
+        got = (job.recipe, job.form, job.custom_quote, job.byte_limit)
+        assert got == (recipe, form, None, LIMIT), action
 
 
 @pytest.mark.parametrize(

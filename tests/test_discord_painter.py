@@ -93,7 +93,9 @@ async def test_a_request_is_deferred_shows_progress_then_the_painting(rig):
     ids = [item.custom_id for item in final["view"].children]
     code = format_code(tiny(3))
     assert ids[:4] == [f"cppn:{a}:{code}" for a in ("reroll", "zoom", "hd", "quote")]
-    assert ids[4] == "cppn:delete:7"
+    assert ids[4:] == [f"cppn:{a}:{code}" for a in ("animate", "vary-subtle", "vary-strong")] + [
+        "cppn:delete:7"
+    ]
     assert code in final["embed"].description
     rows = await rig.store.renders_by_status()
     assert rows == {"done": 1}
@@ -368,6 +370,17 @@ def test_progress_text_is_coarse_so_messages_are_edited_rarely():
     texts = {progress_text(JobState(JobStatus.QUEUED, 3, eta)) for eta in (41.0, 42.5, 44.9)}
     assert texts == {"🎨 Your painting is in the queue behind 3 paintings; ready in about 45 s."}
     assert "about 4 min" in progress_text(JobState(JobStatus.QUEUED, 40, 230.0))
+
+
+def test_an_animation_in_progress_says_how_many_frames_are_done():
+    from bot.discordbot.messages import progress_text
+    from bot.jobs import JobState, JobStatus
+
+    running = JobState(JobStatus.RUNNING, None, 12.0, (48, 96))
+    assert "48 of 96 frames done" in progress_text(running, "Your animation", "loop")
+    assert "frames" not in progress_text(running)  # a still's progress is rows: not shown
+    queued = progress_text(JobState(JobStatus.QUEUED, 2, 30.0), "Your animation", "loop")
+    assert queued.startswith("🎨 Your animation is in the queue behind 2 paintings")
 
 
 async def test_progress_edits_slow_down_as_the_queue_grows(rig):

@@ -89,7 +89,10 @@ def test_extensions_cover_every_file_type_a_picture_is_sent_as() -> None:
     big_noise = Image.effect_noise((1024, 1024), 100).convert("RGB")
     made = {encode(img, {}, 10**8).mime, encode(big_noise, {}, 60_000).mime}
     assert made <= set(EXTENSIONS)
-    assert set(EXTENSIONS.values()) == {"png", "webp", "jpg"}
+    assert set(EXTENSIONS.values()) == {"png", "webp", "jpg", "mp4", "gif"}
+    from bot.motion.video import FORMATS, MIME  # animations: each format has its file type
+
+    assert {EXTENSIONS[MIME[fmt]] for fmt in FORMATS.values()} == {"mp4", "gif", "webp"}
 
 
 def test_every_activation_has_a_code_letter_and_a_function() -> None:

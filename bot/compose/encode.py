@@ -26,7 +26,11 @@ from bot.errors import BotError
 DISCORD_DEFAULT_LIMIT = 10 * 1024 * 1024  # what Discord allows per upload without boosts
 MIN_SIDE = 64
 # The file types a picture may be sent as, and the extension each is saved under.
-EXTENSIONS = {"image/png": "png", "image/webp": "webp", "image/jpeg": "jpg"}
+# Every file type the bot makes, stills and animations (bot/motion/video.py), and its extension.
+EXTENSIONS = {
+    "image/png": "png", "image/webp": "webp", "image/jpeg": "jpg",
+    "video/mp4": "mp4", "image/gif": "gif",
+}  # fmt: skip
 PNG_STRATEGY = zlib.Z_RLE  # 2x faster than level 1 and smaller; ~20% over Pillow's level 6
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_COLOUR = {"L": (0, 1), "RGB": (2, 3), "RGBA": (6, 4)}  # mode -> (colour type, bytes/pixel)

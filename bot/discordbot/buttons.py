@@ -19,13 +19,22 @@ class PaintButton(
     discord.ui.DynamicItem[discord.ui.Button],
     template=rf"cppn:(?P<action>{'|'.join(BUTTON_ACTIONS)}):(?P<code>{CODE_CHARS})",
 ):
-    """Paints a variation of the code: a new seed, twice as close, bigger, another quote."""
+    """Paints from the code: a new seed, twice as close, bigger, another quote, an animation, a
+    Vary's four variations, or one tile of a Vary (its label is the tile's number)."""
 
-    def __init__(self, action: str, code: str, *, disabled: bool = False) -> None:
+    def __init__(
+        self,
+        action: str,
+        code: str,
+        *,
+        disabled: bool = False,
+        label: str | None = None,
+        emoji: str | None = "",
+    ) -> None:
         spec = BUTTON_ACTIONS[action]
         button: discord.ui.Button[Any] = discord.ui.Button(
-            label=spec.label,
-            emoji=spec.emoji,
+            label=label or spec.label,
+            emoji=spec.emoji if emoji == "" else emoji,
             style=discord.ButtonStyle.secondary,
             custom_id=f"cppn:{action}:{code}",
             disabled=disabled,

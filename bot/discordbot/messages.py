@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.art.recipe import Recipe
 from bot.compose.encode import EXTENSIONS
 from bot.describe import describe_recipe
 from bot.discordbot.buttons import DeleteButton, PaintButton
 from bot.discordbot.options import can_hd
+from bot.forms import Form
 from bot.jobs import JobState, JobStatus
 from bot.pipeline import Picture
 
@@ -40,16 +40,20 @@ class Result:
 def result(
     f: Picture, *, requester: int | None, title: str = "", content: str | None = None
 ) -> Result:
-    """The message for a finished painting: file, embed (replay code, recipe) and buttons."""
+    """The message for a finished painting, animation or Vary grid: file, embed (replay code,
+    recipe) and buttons."""
     recipe = f.recipe
+    form = Form.parse(f.form)
     name = f"cppn-{f.code}.{EXTENSIONS[f.mime]}"
     embed = discord.Embed(
-        title=title or None,
-        description=f"Replay code `{f.code}`\n-# paste it into `/replay` for the same picture",
-        colour=EMBED_COLOUR,
+        title=title or None, description=_description(f, form), colour=EMBED_COLOUR
     )
     embed.add_field(name="Recipe", value=describe_recipe(recipe), inline=False)
-    embed.set_image(url=f"attachment://{name}")
+    if form.kind == "grid":
+        codes = "\n".join(f"**{i}** `{code}`" for i, code in enumerate(f.tiles, 1))
+        embed.add_field(name="Their codes", value=codes, inline=False)
+    if form.kind != "loop":  # an embed cannot show a video: Discord plays the attachment
+        embed.set_image(url=f"attachment://{name}")
     took = sum(f.timings.values())
     footer = f"painted in {took:.1f} s"
     if f.quote_engine not in (None, "custom"):
@@ -58,26 +62,48 @@ def result(
         footer += f" · {f.note}"
     embed.set_footer(text=footer[:2048])
     file = discord.File(io.BytesIO(f.data), filename=name)
-    return Result(content, embed, file, result_view(f.code, requester, recipe))
+    return Result(content, embed, file, result_view(f, requester))
 
 
-def result_view(code: str, requester: int | None, recipe: Recipe) -> discord.ui.View:
-    """The buttons under a result (`recipe` is the code's). All their state is in their ids."""
+def _description(f: Picture, form: Form) -> str:
+    if form.kind == "grid":
+        return (
+            f"Four variations ({form.strength}) of `{f.code}`\n-# take one on with its "
+            "number: its own picture, code and buttons"
+        )
+    what = "animation" if form.kind == "loop" else "picture"
+    return f"Replay code `{f.code}`\n-# paste it into `/replay` for the same {what}"
+
+
+def result_view(f: Picture, requester: int | None) -> discord.ui.View:
+    """The buttons under a result. All their state is in their ids: the codes, the requester.
+    A still: re-roll, zoom, HD, new quote, animate, vary; a Vary grid: its tiles 1-4; an
+    animation: its still picture and a Vary."""
     view = discord.ui.View(timeout=None)
-    view.add_item(PaintButton("reroll", code))
-    view.add_item(PaintButton("zoom", code))
-    view.add_item(PaintButton("hd", code, disabled=not can_hd(recipe)))
-    view.add_item(PaintButton("quote", code))
+    kind = Form.parse(f.form).kind
+    if kind == "grid":
+        for i, code in enumerate(f.tiles, 1):
+            view.add_item(PaintButton("pick", code, label=str(i), emoji=None))
+    elif kind == "loop":
+        view.add_item(PaintButton("still", f.code))
+        view.add_item(PaintButton("vary-subtle", f.code))
+    else:
+        for action in ("reroll", "zoom", "hd", "quote", "animate", "vary-subtle", "vary-strong"):
+            disabled = action == "hd" and not can_hd(f.recipe)
+            view.add_item(PaintButton(action, f.code, disabled=disabled))
     view.add_item(DeleteButton(requester or 0))
     return view
 
 
-def progress_text(state: JobState, what: str = "Your painting") -> str:
+def progress_text(state: JobState, what: str = "Your painting", kind: str = "still") -> str:
     if state.status == JobStatus.QUEUED and state.position:
         ahead = "1 painting" if state.position == 1 else f"{state.position} paintings"
         return f"🎨 {what} is in the queue behind {ahead}; ready in about {_eta(state.eta_s)}."
     if state.status == JobStatus.QUEUED:
         return f"🎨 {what} is next in the queue; ready in about {_eta(state.eta_s)}."
+    if kind == "loop" and state.progress:
+        done, total = state.progress
+        return f"🎞️ Animating… {done} of {total} frames done; ready in about {_eta(state.eta_s)}."
     return f"🖌️ Painting… ready in about {_eta(state.eta_s)}."
 
 

@@ -12,9 +12,11 @@ from dataclasses import dataclass, replace
 
 from bot.art import recipe as rc
 from bot.art.code import parse_code
+from bot.art.explore import STRENGTHS, blend
 from bot.art.recipe import Recipe
 from bot.compose.text import clean_custom_text
 from bot.errors import RecipeError, UserError
+from bot.forms import DEFAULT_ANIMATION_SIZE, MAX_SECONDS, Form, animation_sized
 from bot.pipeline import PaintSpec
 from bot.quotes.voices import DEFAULT_VOICE, VOICE_NAMES
 
@@ -42,6 +44,7 @@ SPREAD_RANGE = (
 )
 MIN_ZOOM, MAX_ZOOM = 0.01, 100.0  # /paint zoom: magnification (100: the article's x0.01)
 MAX_ZOOM_IN = 64.0  # /replay zoom: how much closer than the code's own picture
+ANIMATE_SECONDS = (1.0, MAX_SECONDS)  # /animate seconds (the CLI takes shorter, for morphs)
 
 
 @dataclass(frozen=True)
@@ -204,6 +207,29 @@ def revoiced(r: Recipe, voice: str) -> Recipe:
     return replace(r, quote_engine=2, voice=voice)
 
 
+# --- motion and exploring ----------------------------------------------------------------------
+def animate_job(
+    code: str,
+    byte_limit: int,
+    *,
+    seconds: float | None = None,
+    fps: int | None = None,
+    size: str | None = None,
+) -> PaintSpec:
+    """/animate: the code's picture as a loop (its latent z walks a circle), at an animation
+    size (bot.forms.ANIMATION_SIZES) with the code's aspect."""
+    given = {k: v for k, v in (("seconds", seconds), ("fps", fps)) if v is not None}
+    loop = Form.loop(**given)  # type: ignore[arg-type]
+    recipe = animation_sized(parse_code(code), size or DEFAULT_ANIMATION_SIZE)
+    return PaintSpec(recipe, byte_limit=byte_limit, form=loop)
+
+
+def blend_job(a: str, b: str, byte_limit: int, t: float | None = None) -> PaintSpec:
+    """/blend: `a` with its weights t of the way to `b`'s (the same network, another seed)."""
+    return PaintSpec(blend(parse_code(a), parse_code(b), 0.5 if t is None else t),
+                     byte_limit=byte_limit)  # fmt: skip
+
+
 # --- buttons -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ButtonAction:
@@ -214,6 +240,7 @@ class ButtonAction:
     emoji: str
     title: str  # the result's title
     vary: Callable[[Recipe, int | None], Recipe]  # (the code's recipe, a seed for re-roll)
+    form: Form = Form()  # what the click makes of the varied recipe: a still, a loop, a grid
 
 
 def _rerolled(r: Recipe, seed: int | None) -> Recipe:
@@ -230,6 +257,19 @@ BUTTONS: tuple[ButtonAction, ...] = (
     ButtonAction("zoom", "Zoom ×2", "🔍", "Zoomed ×2", lambda r, _: zoomed(r, 2.0)),
     ButtonAction("hd", "HD", "🖼️", "HD", lambda r, _: resized(r, "2x")),
     ButtonAction("quote", "New quote", "💬", "New quote", lambda r, _: another_quote(r)),
+    *(
+        ButtonAction(
+            f"vary-{s}", f"Vary ({s})", emoji, f"Variations ({s})", lambda r, _: r, Form.grid(s)
+        )  # fmt: skip
+        for s, emoji in zip(STRENGTHS, ("🌱", "🌪️"), strict=True)
+    ),
+    ButtonAction(
+        "animate", "Animate", "🎞️", "Animated", lambda r, _: animation_sized(r), Form.loop()
+    ),  # fmt: skip
+    # A Vary grid's tiles 1-4 (labelled with their number), and an animation's still picture:
+    # the code as it is, as a still.
+    ButtonAction("pick", "Take", "👉", "Variation", lambda r, _: r),
+    ButtonAction("still", "Still", "🖼️", "Still", lambda r, _: r),
 )
 BUTTON_ACTIONS: dict[str, ButtonAction] = {b.name: b for b in BUTTONS}
 
@@ -239,7 +279,8 @@ def button_job(action: str, code: str, byte_limit: int, seed: int | None = None)
     and voice: the variants keep them)."""
     if action not in BUTTON_ACTIONS:
         raise UserError(f"unknown button {action!r}")
-    return PaintSpec(BUTTON_ACTIONS[action].vary(parse_code(code), seed), byte_limit=byte_limit)
+    spec = BUTTON_ACTIONS[action]
+    return PaintSpec(spec.vary(parse_code(code), seed), byte_limit=byte_limit, form=spec.form)
 
 
 def can_hd(r: Recipe) -> bool:

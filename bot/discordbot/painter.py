@@ -157,7 +157,9 @@ class Painter:
             try:
                 await asyncio.wait_for(self._outcome(job), min(self._edit_every(), left))
             except TimeoutError:
-                text = messages.progress_text(await job.state())
+                kind = job.request.spec.form.kind
+                what = {"loop": "Your animation", "grid": "Your variations"}.get(kind)
+                text = messages.progress_text(await job.state(), what or "Your painting", kind)
                 if text != shown:
                     await interaction.edit_original_response(content=text)
                     shown = text

@@ -10,8 +10,7 @@ from pathlib import Path
 from bot.art.code import format_code, parse_code
 from bot.compose.encode import DISCORD_DEFAULT_LIMIT
 from bot.errors import UserError
-
-DEFAULT_LONG_SIDE = 512  # without --size: the code's aspect, the long side this long
+from bot.forms import ANIMATION_SIZES, DEFAULT_ANIMATION_SIZE, animation_sized
 
 
 def add_parsers(subparsers: argparse._SubParsersAction) -> None:
@@ -27,7 +26,8 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
         "--size",
         type=_size,
         metavar="WxH",
-        help=f"default: the code's aspect, {DEFAULT_LONG_SIDE} on the long side",
+        help=f"default: the code's aspect, {ANIMATION_SIZES[DEFAULT_ANIMATION_SIZE]} on the long "
+        "side (smaller codes keep their size)",
     )
     quote = p.add_mutually_exclusive_group()
     quote.add_argument("--quote", metavar="TEXT", help="your own quote over the moving art")
@@ -135,12 +135,8 @@ def _animate(args: argparse.Namespace) -> int:
     recipe = parse_code(args.code)
     if args.size:
         recipe = recipe.with_size(*args.size)
-    else:
-        scale = DEFAULT_LONG_SIDE / max(recipe.w, recipe.h)
-        if scale < 1:
-            recipe = recipe.with_size(
-                max(16, round(recipe.w * scale)), max(16, round(recipe.h * scale))
-            )
+    elif max(recipe.w, recipe.h) > ANIMATION_SIZES[DEFAULT_ANIMATION_SIZE]:
+        recipe = animation_sized(recipe)
     if args.no_quote:
         recipe = replace(
             recipe, quote="none", signature=False, quote_variant=0, voice=DEFAULT_VOICE

@@ -11,8 +11,10 @@ import av
 import numpy as np
 from PIL import Image
 
+from bot.compose.encode import EXTENSIONS
+
 FORMATS = {".mp4": "mp4", ".gif": "gif", ".webp": "webp"}
-MIME = {"mp4": "video/mp4", "gif": "image/gif", "webp": "image/webp"}
+MIME = {ext: mime for mime, ext in EXTENSIONS.items() if ext in FORMATS.values()}
 # H.264 through libx264 where the wheel has it (PyAV 18.1's Linux wheels do); else FFmpeg's own
 # MPEG-4 part 2 encoder, which every build has (a bigger file at the same quality).
 H264_ENCODERS = ("libx264",)

@@ -13,6 +13,7 @@ from bot.art.code import EXAMPLE, MAX_INPUT
 from bot.compose.text import MAX_CUSTOM
 from bot.discordbot import messages
 from bot.discordbot.options import (
+    ANIMATE_SECONDS,
     MAX_ZOOM,
     MAX_ZOOM_IN,
     MIN_ZOOM,
@@ -21,10 +22,13 @@ from bot.discordbot.options import (
     SIZES,
     SPREAD_RANGE,
     PaintOptions,
+    animate_job,
+    blend_job,
     paint_job,
     replay_job,
 )
 from bot.discordbot.painter import Painter
+from bot.forms import ANIMATION_SIZES, DEFAULT_ANIMATION_SIZE, MAX_FPS
 from bot.jobs import JobStatus, RenderQueue
 from bot.quotes.voices import VOICES
 
@@ -46,6 +50,12 @@ SIZE_CHOICES = _choices(SIZES)
 QUOTE_CHOICES = _choices(QUOTE_MODES)
 REPLAY_SIZE_CHOICES = _choices(REPLAY_SIZES)
 SIZES_IN_WORDS = ", ".join(f"{name} {w}×{h}" for name, (w, h) in SIZES.items())
+# /animate's sizes: the long side of each (the code's aspect is kept).
+ANIMATION_SIZE_CHOICES = [
+    app_commands.Choice(name=f"{name} ({side} px on the long side)", value=name)
+    for name, side in ANIMATION_SIZES.items()
+]
+Code = app_commands.Range[str, 1, MAX_INPUT]
 
 ABOUT = (
     "I paint abstract pictures with a **CPPN**: a small random neural network that maps each "
@@ -142,6 +152,45 @@ class PaintCog(commands.Cog):
             title="Replay",
         )
 
+    @app_commands.command(name="animate", description="An animated loop of a replay code")
+    @app_commands.describe(
+        code=f"a replay code such as {EXAMPLE}",
+        seconds=f"the loop's length, {ANIMATE_SECONDS[0]:g}–{ANIMATE_SECONDS[1]:g} s (default 4)",
+        size=f"the long side (default {DEFAULT_ANIMATION_SIZE}); the code's shape is kept",
+        fps=f"frames per second, 1–{MAX_FPS} (default 24)",
+    )
+    @app_commands.choices(size=ANIMATION_SIZE_CHOICES)
+    async def animate(
+        self,
+        interaction: discord.Interaction,
+        code: Code,
+        seconds: app_commands.Range[float, ANIMATE_SECONDS[0], ANIMATE_SECONDS[1]] | None = None,
+        size: str | None = None,
+        fps: app_commands.Range[int, 1, MAX_FPS] | None = None,
+    ) -> None:
+        await self.painter.paint(
+            interaction,
+            lambda limit: animate_job(code, limit, seconds=seconds, fps=fps, size=size),
+            title="Animated",
+        )
+
+    @app_commands.command(name="blend", description="Blend two replay codes of one network")
+    @app_commands.describe(
+        a="the first code: its framing, size and quote are kept",
+        b="the second code: the same network with another seed (a re-roll of a)",
+        t="how far from a to b, 0–1 (default 0.5)",
+    )
+    async def blend(
+        self,
+        interaction: discord.Interaction,
+        a: Code,
+        b: Code,
+        t: app_commands.Range[float, 0.0, 1.0] | None = None,
+    ) -> None:
+        await self.painter.paint(
+            interaction, lambda limit: blend_job(a, b, limit, t), title="Blend"
+        )
+
     @app_commands.command(name="queue", description="Your paintings in the queue, and its length")
     async def queue_status(self, interaction: discord.Interaction) -> None:
         lines = []
@@ -167,7 +216,11 @@ class PaintCog(commands.Cog):
         embed = discord.Embed(title="CPPN art bot", description=ABOUT, colour=messages.EMBED_COLOUR)
         embed.add_field(
             name="Commands",
-            value="`/paint layers:16` · `/replay code` · `/queue` · `/daily set` (admins)",
+            value=(
+                "`/paint layers:16` · `/replay code` · `/animate code` · `/blend a b` · "
+                "`/queue` · `/daily set` (admins)\nUnder each picture: **Vary** paints four "
+                "siblings to pick from, **Animate** makes it move"
+            ),
             inline=False,
         )
         await interaction.response.send_message(
