@@ -14,7 +14,7 @@ KINDS = ("still", "loop", "grid")
 MAX_SECONDS = 60.0
 MAX_FPS = 60
 LOOP_ZDIM = 2  # the least latent inputs a loop needs (a plane)
-MAX_ANIMATION_WORK = 4 * MAX_WORK  # all frames together (a 1080p 4 s loop of the default is 0.7e12)
+MAX_ANIMATION_WORK = 4 * MAX_WORK  # all frames together (a 1080p 4 s loop of the default: 0.66e12)
 MIN_BYTE_LIMIT = 10_000
 # An animation's size by its long side (the code's aspect kept): /animate's choices, the Animate
 # button (the default) and `cppn-bot animate` without --size.
