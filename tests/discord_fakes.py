@@ -65,9 +65,11 @@ class FakeInteraction:
         permissions: discord.Permissions | None = None,
         created_at: datetime | None = None,
         log: Log | None = None,
+        user_install: bool = False,
     ) -> None:
         self.log = log if log is not None else Log()
         self.id = next(_ids)
+        self.user_install = user_install  # came through the person's own install of the app
         self.user = SimpleNamespace(id=user)
         self.guild_id, self.channel_id = guild, channel
         self.permissions = permissions or discord.Permissions.none()
@@ -77,6 +79,9 @@ class FakeInteraction:
         self.followup = FakeFollowup(self.log)
         self.message = FakeMessage(self.log, channel)
         self.command = None
+
+    def is_guild_integration(self) -> bool:
+        return self.guild_id is not None and not self.user_install
 
     async def edit_original_response(self, **kw):
         self.log.append(("edit", kw))

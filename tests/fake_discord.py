@@ -77,12 +77,16 @@ class FakeDiscord:
         self._seq = 0
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.cdn: dict[str, bytes] = {}  # attachment path -> bytes, served at /attachments/
+        self.cdn_gets: list[str] = []  # attachment paths the bot downloaded
+        self.commands: list[dict] = []  # the last global command sync's payload
 
     # --- lifecycle ----------------------------------------------------------------------------
     async def start(self) -> None:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        app.router.add_get("/attachments/{tail:.*}", self._cdn)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -90,7 +94,11 @@ class FakeDiscord:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     def patch(self, monkeypatch) -> None:
-        """Point discord.py at this fake (REST base and gateway)."""
+        """Point discord.py at this fake (REST base and gateway), and let the bot's attachment
+        reader fetch from this fake's CDN as it would from Discord's."""
+        import bot.discordbot.images as images
+
+        monkeypatch.setattr(images, "CDN_HOSTS", images.CDN_HOSTS | {f"127.0.0.1:{self.port}"})
         monkeypatch.setattr(discord.http.Route, "BASE", f"http://127.0.0.1:{self.port}/api/v10")
         monkeypatch.setattr(
             discord.gateway.DiscordWebSocket,
@@ -241,6 +249,41 @@ class FakeDiscord:
             "rate_limit_per_user": 0,
         }
 
+    async def _cdn(self, request: web.Request) -> web.StreamResponse:
+        path = request.match_info["tail"]
+        self.cdn_gets.append(path)
+        if path not in self.cdn:
+            return web.Response(status=404)
+        return web.Response(body=self.cdn[path], content_type="application/octet-stream")
+
+    def attachment(self, name: str, data: bytes, size: int | None = None) -> dict:
+        """An attachment on this fake's CDN (`size`: what Discord says it is, if not its own)."""
+        aid = snowflake()
+        path = f"{aid}/{name}"
+        self.cdn[path] = data
+        url = f"http://127.0.0.1:{self.port}/attachments/{path}"
+        kind = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}.get(
+            name.rsplit(".", 1)[-1], "application/octet-stream"
+        )
+        return {"id": str(aid), "filename": name, "size": len(data) if size is None else size,
+                "url": url, "proxy_url": url, "content_type": kind}  # fmt: skip
+
+    def user_message(
+        self, user_id: int, content: str, attachments: list[dict] | None = None, **extra
+    ) -> dict:
+        """A message a person posted in the channel (for the message context menus)."""
+        mid = snowflake()
+        msg = {
+            "id": str(mid), "channel_id": str(self.channel_id), "guild_id": str(self.guild_id),
+            "author": self.member(user_id)["user"], "content": content,
+            "timestamp": _now_iso(), "edited_timestamp": None, "tts": False,
+            "mention_everyone": "@everyone" in content, "mentions": extra.pop("mentions", []),
+            "mention_roles": [], "attachments": attachments or [], "embeds": [],
+            "pinned": False, "type": 0, "flags": 0, "components": [], **extra,
+        }  # fmt: skip
+        self.messages[mid] = msg
+        return msg
+
     # --- interactions the tests send ----------------------------------------------------------
     def member(self, user_id: int, permissions: int = 0) -> dict:
         return {
@@ -288,6 +331,59 @@ class FakeDiscord:
         opts = [{"name": k, "type": _option_type(v), "value": v} for k, v in options.items()]
         data = {"id": str(snowflake()), "name": name, "type": 1, "options": opts}
         return self.interaction(2, data, user_id)
+
+    def subcommand(self, group: str, name: str, user_id: int, **options) -> dict:
+        opts = [{"name": k, "type": _option_type(v), "value": v} for k, v in options.items()]
+        sub = {"name": name, "type": 1, "options": opts}
+        data = {"id": str(snowflake()), "name": group, "type": 1, "options": [sub]}
+        return self.interaction(2, data, user_id)
+
+    def dm(self, payload: dict, user_id: int) -> dict:
+        """The same interaction from a person's own install of the app, in a DM with someone
+        else (context 2, a private channel the bot is not in): no guild, no member."""
+        for key in ("guild_id", "member", "guild_locale"):
+            payload.pop(key, None)
+        channel = snowflake()
+        payload["user"] = self.member(user_id)["user"]
+        payload["channel_id"] = str(channel)
+        payload["channel"] = {"id": str(channel), "type": 1, "recipients": [payload["user"]]}
+        payload["authorizing_integration_owners"] = {"1": str(user_id)}
+        payload["context"] = 2
+        payload["app_permissions"] = "0"
+        return payload
+
+    def slash_with_attachment(self, name: str, user_id: int, option: str, att: dict, **options):
+        """A slash command with an attachment option (Discord sends its id, and the
+        attachment itself among the resolved data)."""
+        payload = self.slash(name, user_id, **options)
+        payload["data"]["options"].append({"name": option, "type": 11, "value": att["id"]})
+        payload["data"]["resolved"] = {"attachments": {att["id"]: att}}
+        return payload
+
+    def message_command(self, name: str, message: dict, user_id: int) -> dict:
+        data = {
+            "id": str(snowflake()), "name": name, "type": 3, "target_id": message["id"],
+            "resolved": {"messages": {message["id"]: message}},
+        }  # fmt: skip
+        return self.interaction(2, data, user_id)
+
+    def autocomplete(self, name: str, user_id: int, focused: str, typed: str, **options) -> dict:
+        opts = [{"name": k, "type": _option_type(v), "value": v} for k, v in options.items()]
+        opts.append({"name": focused, "type": 3, "value": typed, "focused": True})
+        data = {"id": str(snowflake()), "name": name, "type": 1, "options": opts}
+        return self.interaction(4, data, user_id)
+
+    def modal_submit(self, modal: dict, values: dict[str, str], user_id: int) -> dict:
+        """Submit a modal the bot opened (`modal`: the data of its type-9 callback), typing
+        `values` into its text inputs by label."""
+        rows = []
+        for row in modal["components"]:
+            for c in row["components"]:
+                rows.append({"type": 1, "components": [
+                    {"type": 4, "custom_id": c["custom_id"], "value": values.get(c["label"], "")}
+                ]})  # fmt: skip
+        data = {"custom_id": modal["custom_id"], "components": rows}
+        return self.interaction(5, data, user_id)
 
     def click(self, custom_id: str, message: dict, user_id: int, permissions: int = 0) -> dict:
         data = {"custom_id": custom_id, "component_type": 2}
@@ -346,12 +442,15 @@ class FakeDiscord:
             and parts[:3] == ["applications", app, "commands"]
             or (method == "PUT" and len(parts) == 5 and parts[2] == "guilds")
         ):
+            if parts[:3] == ["applications", app, "commands"]:
+                self.commands = list(body or [])
             return _json(
                 [
-                    {**c, "id": str(snowflake()), "application_id": app, "version": "1"}
+                    {"description": "", **c, "id": str(snowflake()), "application_id": app,
+                     "version": "1"}
                     for c in body or []
                 ]
-            )
+            )  # fmt: skip
         if parts[0] == "interactions" and parts[-1] == "callback":
             return self._callback(parts[1], parts[2], body or {}, files)
         if parts[0] == "webhooks":
@@ -394,14 +493,15 @@ class FakeDiscord:
         data = body.get("data") or {}
         msg_id = None
         resource: dict = {"type": kind}
+        asked = self.interactions.get(iid)
         if kind in (4, 5):  # a message, or "thinking": the response message exists now
-            msg = self._store(self.channel_id, data, files, webhook=True, loading=kind == 5)
-            asked = self.interactions.get(iid)
+            channel = int(asked["channel_id"]) if asked else self.channel_id
+            msg = self._store(channel, data, files, webhook=True, loading=kind == 5)
             if asked is not None:  # as Discord does: who asked, on the response message
                 msg["interaction_metadata"] = {
                     "id": iid,
                     "type": asked["type"],
-                    "user": asked["member"]["user"],
+                    "user": (asked.get("member") or asked)["user"],
                     "authorizing_integration_owners": asked["authorizing_integration_owners"],
                 }
             msg_id = int(msg["id"])
@@ -448,7 +548,7 @@ class FakeDiscord:
                 )
                 msg["content"] = msg.get("content") or ""  # Discord answers "", never null
                 if files or "attachments" in body:
-                    msg["attachments"] = [_attachment(n, b) for n, b in files]
+                    msg["attachments"] = [self.attachment(n, b) for n, b in files]
                 msg["edited_timestamp"] = _now_iso()
                 return _json(msg)
             return _json(self.messages[mid])
@@ -470,7 +570,7 @@ class FakeDiscord:
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": [_attachment(n, b) for n, b in files],
+            "attachments": [self.attachment(n, b) for n, b in files],
             "embeds": body.get("embeds") or [],
             "pinned": False,
             "type": 0,
@@ -513,17 +613,6 @@ async def _read_body(request: web.Request) -> tuple[dict | list | None, list[tup
         text = await request.text()
         return (json.loads(text) if text else None), []
     return None, []
-
-
-def _attachment(name: str, data: bytes) -> dict:
-    aid = snowflake()
-    return {
-        "id": str(aid),
-        "filename": name,
-        "size": len(data),
-        "url": f"https://cdn.fake/{aid}/{name}",
-        "proxy_url": f"https://media.fake/{aid}/{name}",
-    }
 
 
 def _option_type(value: object) -> int:

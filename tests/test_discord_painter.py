@@ -27,6 +27,7 @@ from bot.discordbot.cooldown import Cooldown
 from bot.discordbot.daily import DailyPoster
 from bot.discordbot.painter import LATER, Painter, reply_errors
 from bot.discordbot.schedule import SETTING_KEY
+from bot.discordbot.server import ServerSettings
 from bot.errors import UserError
 from bot.jobs import Owner, Priority, create_queue
 from bot.pipeline import PaintSpec, Pipeline
@@ -93,9 +94,9 @@ async def test_a_request_is_deferred_shows_progress_then_the_painting(rig):
     ids = [item.custom_id for item in final["view"].children]
     code = format_code(tiny(3))
     assert ids[:4] == [f"cppn:{a}:{code}" for a in ("reroll", "zoom", "hd", "quote")]
-    assert ids[4:] == [f"cppn:{a}:{code}" for a in ("animate", "vary-subtle", "vary-strong")] + [
-        "cppn:delete:7"
-    ]
+    assert ids[4:] == [
+        f"cppn:{a}:{code}" for a in ("animate", "vary-subtle", "vary-strong", "remix")
+    ] + ["cppn:delete:7"]
     assert code in final["embed"].description
     rows = await rig.store.renders_by_status()
     assert rows == {"done": 1}
@@ -249,8 +250,12 @@ async def test_shutting_down_refuses_new_work_and_keeps_queued_work(rig):
 
 # --- cogs ------------------------------------------------------------------------------------
 class RecordingPainter:
-    def __init__(self) -> None:
+    def __init__(self, server: ServerSettings | None = None) -> None:
         self.jobs: list[PaintSpec] = []
+        self.server = server or ServerSettings()
+
+    async def server_of(self, interaction) -> ServerSettings:
+        return self.server
 
     async def paint(self, interaction, make, **kw) -> None:
         self.jobs.append(make(1_000_000))
@@ -266,6 +271,22 @@ async def test_paint_and_replay_commands_only_build_jobs():
     assert (painter.jobs[-1].recipe.w, painter.jobs[-1].recipe.h) == (1440, 2560)
     with pytest.raises(UserError, match="replay code"):
         await cog.replay.callback(cog, FakeInteraction(), code="hello")
+
+
+async def test_paint_takes_the_servers_defaults_where_the_person_gave_none():
+    painter = RecordingPainter(ServerSettings(size="landscape", quote=False, colour="hsv"))
+    cog = PaintCog(painter, queue=None)  # type: ignore[arg-type]
+    await cog.paint.callback(cog, FakeInteraction())
+    r = painter.jobs[-1].recipe
+    assert (r.w, r.h, r.quote, r.color) == (1280, 720, "none", "hsv")
+    await cog.paint.callback(cog, FakeInteraction(), size="portrait", quote="generated")
+    r = painter.jobs[-1].recipe
+    assert (r.w, r.h, r.quote, r.color) == (720, 1280, "generated", "hsv")
+    painter.server = ServerSettings(voice="stoic")
+    await cog.paint.callback(cog, FakeInteraction(), quote="none")  # no voice forced on it
+    assert painter.jobs[-1].recipe.quote == "none"
+    await cog.paint.callback(cog, FakeInteraction())
+    assert painter.jobs[-1].recipe.voice == "stoic"
 
 
 async def test_daily_commands_need_manage_server_and_store_the_schedule(tmp_path):

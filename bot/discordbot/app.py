@@ -19,10 +19,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discordbot import messages
-from bot.discordbot.buttons import DeleteButton, PaintButton
+from bot.discordbot.buttons import DeleteButton, PaintButton, RemixButton
 from bot.discordbot.cogs.daily import DailyCog
+from bot.discordbot.cogs.history import HistoryCog, HistoryPage
+from bot.discordbot.cogs.menus import MenusCog
 from bot.discordbot.cogs.paint import PaintCog
+from bot.discordbot.cogs.settings import SettingsCog
 from bot.discordbot.daily import DailyPoster
+from bot.discordbot.images import AttachmentReader
 from bot.discordbot.messages import NO_MENTIONS
 from bot.discordbot.painter import Painter, send_ephemeral
 from bot.discordbot.schedule import post_nonce
@@ -48,6 +52,10 @@ PERMISSIONS = discord.Permissions(
     attach_files=True,
     read_message_history=True,
 )
+
+
+INSTALLS = app_commands.AppInstallationType(guild=True, user=True)
+CONTEXTS = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True)
 
 
 def intents() -> discord.Intents:
@@ -105,6 +113,7 @@ class ArtBot(commands.Bot):
         store: Store,
         make_painter: Callable[[discord.Client], Painter],
         make_poster: Callable[[discord.Client], DailyPoster],
+        reader: AttachmentReader | None = None,
         **options,
     ) -> None:
         # This bot never joins voice: discord.py's warnings about voice libraries are noise.
@@ -114,9 +123,14 @@ class ArtBot(commands.Bot):
             intents=intents(),
             allowed_mentions=NO_MENTIONS,
             help_command=None,
+            # Installable on a server and on a person's own account, usable in servers, DMs and
+            # group DMs; server-only commands (/daily, /settings) narrow this themselves.
+            allowed_installs=INSTALLS,
+            allowed_contexts=CONTEXTS,
             **options,
         )
         self.settings, self.queue, self.store = settings, queue, store
+        self.reader = reader or AttachmentReader()  # pictures to read replay codes from
         self.painter: Painter = make_painter(self)
         self.poster: DailyPoster = make_poster(self)
         self._daily_task: asyncio.Task | None = None
@@ -126,9 +140,12 @@ class ArtBot(commands.Bot):
         self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:
-        await self.add_cog(PaintCog(self.painter, self.queue))
+        await self.add_cog(PaintCog(self.painter, self.queue, self.store, self.reader))
         await self.add_cog(DailyCog(self.store, self.poster))
-        self.add_dynamic_items(PaintButton, DeleteButton)
+        await self.add_cog(SettingsCog(self.painter))
+        await self.add_cog(HistoryCog(self.store))
+        await self.add_cog(MenusCog(self, self.painter, self.reader))
+        self.add_dynamic_items(PaintButton, DeleteButton, RemixButton, HistoryPage)
         await self.queue.start()  # re-queued jobs are posted in their channels when done
         await self.painter.redeliver()
         if self.settings.sync_commands:

@@ -7,12 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.compose.text import MAX_CUSTOM
 from bot.discordbot.options import BUTTON_ACTIONS
+from bot.discordbot.optiontext import MAX_TEXT
 
 if TYPE_CHECKING:
     from bot.discordbot.painter import Painter
 
 CODE_CHARS = r"[0-9a-z.,\-]{3,80}"  # what a canonical replay code is made of
+REMIX_TIMEOUT_S = 15 * 60
 
 
 class PaintButton(
@@ -50,6 +53,54 @@ class PaintButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await _painter(interaction).on_button(interaction, self.action, self.code)
+
+
+class RemixButton(
+    discord.ui.DynamicItem[discord.ui.Button], template=rf"cppn:remix:(?P<code>{CODE_CHARS})"
+):
+    """Opens a box with the picture's options as words (`layers:16 zoom:4 …`) and a quote
+    field; what is submitted is painted (bot/discordbot/optiontext.py reads it)."""
+
+    def __init__(self, code: str) -> None:
+        button: discord.ui.Button[Any] = discord.ui.Button(
+            label="Remix", emoji="🎛️", style=discord.ButtonStyle.secondary,
+            custom_id=f"cppn:remix:{code}",
+        )  # fmt: skip
+        super().__init__(button)
+        self.code = code
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: Any, /
+    ) -> RemixButton:
+        return cls(match["code"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _painter(interaction).on_remix(interaction, self.code)
+
+
+class RemixModal(discord.ui.Modal):
+    """The Remix box. Kept in memory for REMIX_TIMEOUT_S after it opens (a restart in between
+    loses the submit: Discord shows that it failed, and the button opens a new box)."""
+
+    def __init__(self, code: str, options: str, title: str = "Remix") -> None:
+        super().__init__(title=title, timeout=REMIX_TIMEOUT_S, custom_id=f"cppn:remixed:{code}")
+        self.code = code
+        self.options: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label="Options", style=discord.TextStyle.paragraph, default=options,
+            max_length=MAX_TEXT, placeholder="layers:16 width:32 zoom:4 colour:hsv seed:42",
+        )  # fmt: skip
+        self.quote: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label="Your quote (empty: a generated one)", style=discord.TextStyle.paragraph,
+            required=False, max_length=MAX_CUSTOM,
+        )  # fmt: skip
+        self.add_item(self.options)
+        self.add_item(self.quote)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await _painter(interaction).on_remixed(
+            interaction, str(self.options.value), str(self.quote.value or "") or None
+        )
 
 
 class DeleteButton(

@@ -11,16 +11,17 @@ class Cooldown:
         self.seconds, self.clock = seconds, clock
         self._last: dict[int, float] = {}
 
-    def retry_after(self, user: int) -> float:
-        """Seconds this person must still wait; 0 when they may ask now."""
+    def retry_after(self, user: int, seconds: float | None = None) -> float:
+        """Seconds this person must still wait; 0 when they may ask now. `seconds`: a longer
+        cooldown than the bot's own (a server's /settings)."""
         last = self._last.get(user)
         if last is None:
             return 0.0
-        return max(0.0, self.seconds - (self.clock() - last))
+        return max(0.0, max(self.seconds, seconds or 0.0) - (self.clock() - last))
 
-    def take(self, user: int) -> float:
+    def take(self, user: int, seconds: float | None = None) -> float:
         """Record a request if allowed and return 0; else the seconds left (nothing recorded)."""
-        wait = self.retry_after(user)
+        wait = self.retry_after(user, seconds)
         if wait == 0.0:
             self._last[user] = self.clock()
             self._forget_old()

@@ -10,7 +10,7 @@ import discord
 
 from bot.compose.encode import EXTENSIONS
 from bot.describe import describe_recipe
-from bot.discordbot.buttons import DeleteButton, PaintButton
+from bot.discordbot.buttons import DeleteButton, PaintButton, RemixButton
 from bot.discordbot.options import can_hd
 from bot.forms import Form
 from bot.jobs import JobState, JobStatus
@@ -77,7 +77,7 @@ def _description(f: Picture, form: Form) -> str:
 
 def result_view(f: Picture, requester: int | None) -> discord.ui.View:
     """The buttons under a result. All their state is in their ids: the codes, the requester.
-    A still: re-roll, zoom, HD, new quote, animate, vary; a Vary grid: its tiles 1-4; an
+    A still: re-roll, zoom, HD, new quote, animate, vary, remix; a Vary grid: its tiles 1-4; an
     animation: its still picture and a Vary."""
     view = discord.ui.View(timeout=None)
     kind = Form.parse(f.form).kind
@@ -91,6 +91,7 @@ def result_view(f: Picture, requester: int | None) -> discord.ui.View:
         for action in ("reroll", "zoom", "hd", "quote", "animate", "vary-subtle", "vary-strong"):
             disabled = action == "hd" and not can_hd(f.recipe)
             view.add_item(PaintButton(action, f.code, disabled=disabled))
+        view.add_item(RemixButton(f.code))
     view.add_item(DeleteButton(requester or 0))
     return view
 

@@ -9,11 +9,13 @@ waiting for: jobs re-queued after a restart.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
+import inspect
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import discord
@@ -23,7 +25,9 @@ from bot.compose.encode import DISCORD_DEFAULT_LIMIT
 from bot.discordbot import messages
 from bot.discordbot.cooldown import Cooldown
 from bot.discordbot.messages import NO_MENTIONS
-from bot.discordbot.options import BUTTON_ACTIONS, button_job
+from bot.discordbot.options import BUTTON_ACTIONS, button_job, paint_job
+from bot.discordbot.optiontext import options_text, paint_options
+from bot.discordbot.server import ServerSettings
 from bot.errors import BotError, QueueClosed, UserError
 from bot.jobs import JobHandle, Owner, Priority, RenderQueue
 from bot.jobs.model import JobResult, QueuedJob
@@ -74,6 +78,7 @@ class Painter:
         # that fails): on_done leaves them alone until paint() returns.
         self.watching: set[str] = set()
         self.closing = False  # shutting down: no new paintings
+        self._servers: dict[int, ServerSettings] = {}  # read once from the store, then kept
         self._active = 0  # paint() calls in progress
         self._idle = asyncio.Event()
         self._idle.set()
@@ -92,30 +97,79 @@ class Painter:
         limit = getattr(interaction, "filesize_limit", None) or DISCORD_DEFAULT_LIMIT
         return max(256 * 1024, limit - ENVELOPE_BYTES)
 
+    async def server_of(self, interaction: discord.Interaction) -> ServerSettings:
+        """The settings of the server the request comes from (the defaults outside one)."""
+        guild = interaction.guild_id
+        if guild is None or self.store is None:
+            return ServerSettings()
+        if guild not in self._servers:
+            self._servers[guild] = ServerSettings.from_dict(await self.store.server_settings(guild))
+        return self._servers[guild]
+
+    async def set_server(self, guild: int, settings: ServerSettings, by: int) -> None:
+        if self.store is not None:
+            await self.store.set_server_settings(guild, settings.to_dict(), by)
+        self._servers[guild] = settings
+
+    @staticmethod
+    def can_post_in_channel(interaction: discord.Interaction) -> bool:
+        """Whether the bot may post in the interaction's channel itself: only when the command
+        came through the server install (the bot is a member there). A user install, in DMs,
+        group DMs or a server without the bot, is answered through the interaction alone: no
+        channel posts, no channel history."""
+        return interaction.guild_id is not None and interaction.is_guild_integration()
+
     async def paint(
         self,
         interaction: discord.Interaction,
-        make: Callable[[int], PaintSpec],
+        make: Callable[[int], PaintSpec | Awaitable[PaintSpec]],
         *,
         title: str = "",
+        slow: bool = False,
     ) -> None:
         """Check, queue and follow one request. UserErrors raised before the job is queued
-        reach the person as an ephemeral message (the cogs' error handler)."""
+        reach the person as an ephemeral message (the cogs' error handler). The server's
+        /settings apply: its cooldown, its cap on waiting jobs, its largest side and depth, and
+        whether results are private. `slow`: `make` waits on something (a download), so the
+        interaction is deferred first; an error after that replaces the "thinking" message."""
         if self.closing:
             raise UserError(RESTARTING)
         user = interaction.user.id
+        server = await self.server_of(interaction)
         # Taken before the queue is awaited, so a second request sent meanwhile is refused;
         # given back if this one is refused (bad recipe, queue full, restarting).
-        wait = self.cooldown.take(user)
+        wait = self.cooldown.take(user, server.cooldown)
         if wait > 0:
             raise UserError(f"easy there: you can paint again in {math.ceil(wait)} s")
+        deferred = False
         try:
+            if len(self.queue.jobs_of(user)) >= server.max_jobs:
+                raise UserError(
+                    f"this server allows {server.max_jobs} waiting "
+                    f"painting{'s' * (server.max_jobs != 1)} per person; wait for yours"
+                )
+            if slow:
+                await interaction.response.defer(thinking=True, ephemeral=server.private)
+                deferred = True
             spec = make(self.byte_limit(interaction))
-            owner = Owner(user, interaction.guild_id, interaction.channel_id)
+            if inspect.isawaitable(spec):
+                spec = await spec
+            server.check(spec.recipe)
+            # Where only the interaction can answer (a user install, or private results), the
+            # job has no channel: nothing is ever posted there, not even after a restart.
+            public = self.can_post_in_channel(interaction) and not server.private
+            owner = Owner(user, interaction.guild_id, interaction.channel_id if public else None)
             job = await self.queue.submit(spec, owner, Priority.INTERACTIVE)
         except QueueClosed:
             self.cooldown.give_back(user)
+            if deferred:
+                return await _replace_thinking(interaction, RESTARTING)
             raise UserError(RESTARTING) from None
+        except UserError as e:
+            self.cooldown.give_back(user)
+            if deferred:
+                return await _replace_thinking(interaction, str(e))
+            raise
         except BaseException:
             self.cooldown.give_back(user)
             raise
@@ -123,7 +177,8 @@ class Painter:
         self._active += 1
         self._idle.clear()
         try:
-            await interaction.response.defer(thinking=True)
+            if not deferred:
+                await interaction.response.defer(thinking=True, ephemeral=server.private)
             await self._follow(interaction, job, title)
         except discord.HTTPException as e:  # the interaction is gone: the channel gets it
             log.warning("interaction for job %s failed (%s); posting in the channel", job.id, e)
@@ -148,6 +203,13 @@ class Painter:
         shown = None
         while not job.done():
             left = deadline - self.clock()
+            if left <= 0 and job.request.owner.channel is None:  # nowhere else to post it
+                await interaction.edit_original_response(
+                    content="🖌️ This one is taking a while: when it is done, its code will be "
+                    "in /history."
+                )
+                await self._outcome(job)
+                return
             if left <= 0:
                 await interaction.edit_original_response(
                     content="🖌️ This one is taking a while: I will post it in this channel."
@@ -197,6 +259,26 @@ class Painter:
 
             spec = BUTTON_ACTIONS.get(action)  # an unknown one fails in make(), with one line
             await self.paint(interaction, make, title=spec.title if spec else "")
+
+        await reply_errors(interaction, guarded())
+
+    async def on_remix(self, interaction: discord.Interaction, code: str) -> None:
+        """The Remix button: a box with the code's options as words, and a quote field."""
+        from bot.discordbot.buttons import RemixModal
+
+        async def guarded() -> None:
+            text = options_text(parse_code(code))
+            await interaction.response.send_modal(RemixModal(code, text))
+
+        await reply_errors(interaction, guarded())
+
+    async def on_remixed(self, interaction: discord.Interaction, text: str, quote: str | None):
+        """The Remix box submitted: its options (the same words a feed mention takes) painted;
+        a bad word or value is one ephemeral line naming it."""
+
+        async def guarded() -> None:
+            options = (await self.server_of(interaction)).fill(paint_options(text, quote))
+            await self.paint(interaction, lambda limit: paint_job(options, limit), title="Remix")
 
         await reply_errors(interaction, guarded())
 
@@ -332,6 +414,14 @@ async def reply_errors(interaction: discord.Interaction, work) -> None:
     except Exception:
         log.exception("interaction %s failed", interaction.id)
         await send_ephemeral(interaction, "⚠️ Something went wrong on our side; it has been logged.")
+
+
+async def _replace_thinking(interaction: discord.Interaction, message: str) -> None:
+    """An error after the interaction was deferred: the "thinking" message goes, one ephemeral
+    line says why."""
+    with contextlib.suppress(discord.HTTPException):
+        await interaction.delete_original_response()
+    await send_ephemeral(interaction, messages.error_text(message))
 
 
 async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:

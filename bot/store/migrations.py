@@ -98,4 +98,15 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE renders ADD COLUMN form TEXT NOT NULL DEFAULT '';
     """,
+    # 6: a server's own defaults and limits for requests from it (/settings; bot/discordbot/
+    #    server.py), and the index /history and /replay's suggestions read a person's renders by
+    """
+    CREATE TABLE server_settings (
+        guild      INTEGER PRIMARY KEY,
+        value      TEXT NOT NULL,          -- JSON: only what the server changed
+        changed_at REAL NOT NULL,
+        changed_by INTEGER NOT NULL        -- the member who changed it last
+    );
+    CREATE INDEX renders_history ON renders (owner, status, created_at);
+    """,
 )

@@ -199,6 +199,51 @@ class Store:
             rows = await cur.fetchall()
         return [RenderRow(**{k: _from_sql(k, v) for k, v in dict(r).items()}) for r in rows]
 
+    # --- a person's paintings ------------------------------------------------------------------
+    async def history(self, owner: int, limit: int, offset: int = 0) -> list[RenderRow]:
+        """A person's finished paintings, newest first (/history, /replay's suggestions)."""
+        return await self._renders(
+            "WHERE owner = ? AND status = 'done' ORDER BY created_at DESC, rowid DESC"
+            " LIMIT ? OFFSET ?",
+            (owner, limit, offset),
+        )
+
+    async def count_history(self, owner: int) -> int:
+        async with self.db.execute(
+            "SELECT COUNT(*) FROM renders WHERE owner = ? AND status = 'done'", (owner,)
+        ) as cur:
+            return (await cur.fetchone())[0]
+
+    async def forget(self, owner: int) -> int:
+        """Remove a person's finished renders (/history delete); jobs still queued stay, and so
+        do the renders a daily post or a feed's reply refers to (they are not the person's)."""
+        cur = await self.db.execute(
+            "DELETE FROM renders WHERE owner = ? AND status != 'queued'"
+            " AND id NOT IN (SELECT render_id FROM daily_slots WHERE render_id IS NOT NULL)"
+            " AND id NOT IN (SELECT render_id FROM feed_slots WHERE render_id IS NOT NULL)"
+            " AND id NOT IN (SELECT render_id FROM feed_mentions WHERE render_id IS NOT NULL)",
+            (owner,),
+        )
+        await self.db.commit()
+        return cur.rowcount
+
+    # --- a server's own settings ----------------------------------------------------------------
+    async def server_settings(self, guild: int) -> dict[str, object]:
+        async with self.db.execute(
+            "SELECT value FROM server_settings WHERE guild = ?", (guild,)
+        ) as cur:
+            row = await cur.fetchone()
+        return json.loads(row[0]) if row else {}
+
+    async def set_server_settings(self, guild: int, value: dict, by: int) -> None:
+        await self.db.execute(
+            "INSERT INTO server_settings (guild, value, changed_at, changed_by) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (guild) DO UPDATE SET value = excluded.value,"
+            " changed_at = excluded.changed_at, changed_by = excluded.changed_by",
+            (guild, json.dumps(value, sort_keys=True), time.time(), by),
+        )
+        await self.db.commit()
+
     # --- Discord logins -------------------------------------------------------------------------
     async def record_login(self, keep_s: float = 2 * 86400) -> None:
         now = time.time()

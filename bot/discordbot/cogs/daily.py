@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import zoneinfo
 from datetime import UTC, date, datetime
 
 import discord
@@ -31,6 +32,7 @@ def require_manage_guild(interaction: discord.Interaction) -> int:
     return interaction.guild_id
 
 
+ZONES = sorted(zoneinfo.available_timezones())
 POST_NEEDS = ("view_channel", "send_messages", "embed_links", "attach_files")
 
 
@@ -54,6 +56,7 @@ class DailyCog(commands.Cog):
         name="daily",
         description="A piece of the day, posted in a channel at a set time",
         guild_only=True,
+        allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
         default_permissions=discord.Permissions(manage_guild=True),
     )
 
@@ -64,12 +67,22 @@ class DailyCog(commands.Cog):
         raw = (await self.store.guild_settings(guild)).get(SETTING_KEY)
         return DailyConfig.from_dict(raw) if isinstance(raw, dict) else None  # type: ignore[arg-type]
 
+    async def zone_suggestions(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """IANA time zones whose name holds what was typed (there are about 600)."""
+        typed = current.strip().lower().replace(" ", "_")
+        names = [z for z in ZONES if typed in z.lower()]
+        names.sort(key=lambda z: (not z.lower().startswith(typed), "/" not in z, z))
+        return [app_commands.Choice(name=z, value=z) for z in names[:25]]
+
     @daily.command(name="set", description="Post a piece of the day in a channel at a time")
     @app_commands.describe(
         channel="where to post",
         time="24-hour local time, e.g. 09:00",
         timezone="an IANA time zone such as Europe/Paris, America/New_York or UTC",
     )
+    @app_commands.autocomplete(timezone=zone_suggestions)
     async def set_daily(
         self,
         interaction: discord.Interaction,

@@ -9,9 +9,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.art import recipe as rc
-from bot.art.code import EXAMPLE, MAX_INPUT
+from bot.art.code import EXAMPLE, MAX_INPUT, parse_code
 from bot.compose.text import MAX_CUSTOM
 from bot.discordbot import messages
+from bot.discordbot.images import AttachmentReader, pick, read_code
 from bot.discordbot.options import (
     ANIMATE_SECONDS,
     MAX_ZOOM,
@@ -28,9 +29,12 @@ from bot.discordbot.options import (
     replay_job,
 )
 from bot.discordbot.painter import Painter
+from bot.errors import CodeError, UserError
 from bot.forms import ANIMATION_SIZES, DEFAULT_ANIMATION_SIZE, MAX_FPS
 from bot.jobs import JobStatus, RenderQueue
+from bot.pipeline import PaintSpec
 from bot.quotes.voices import VOICES
+from bot.store import Store
 
 Text = app_commands.Range[str, 1, MAX_CUSTOM]
 
@@ -56,6 +60,17 @@ ANIMATION_SIZE_CHOICES = [
     for name, side in ANIMATION_SIZES.items()
 ]
 Code = app_commands.Range[str, 1, MAX_INPUT]
+SUGGESTIONS = 25  # Discord shows at most 25 autocomplete choices
+
+
+def suggestion(code: str) -> str:
+    """An autocomplete choice's label: the code and a few words of what it paints."""
+    try:
+        r = parse_code(code)
+    except CodeError:
+        return code[:100]
+    return f"{code} · {r.w}×{r.h}, {r.layers} layers {r.activation}"[:100]
+
 
 ABOUT = (
     "I paint abstract pictures with a **CPPN**: a small random neural network that maps each "
@@ -74,8 +89,28 @@ ABOUT = (
 
 
 class PaintCog(commands.Cog):
-    def __init__(self, painter: Painter, queue: RenderQueue) -> None:
-        self.painter, self.queue = painter, queue
+    def __init__(
+        self,
+        painter: Painter,
+        queue: RenderQueue,
+        store: Store | None = None,
+        reader: AttachmentReader | None = None,
+    ) -> None:
+        self.painter, self.queue, self.store = painter, queue, store
+        self.reader = reader or AttachmentReader()
+
+    async def code_suggestions(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The person's last paintings, newest first, for any option that takes a code."""
+        if self.store is None:
+            return []
+        typed = current.strip().lower()
+        out: dict[str, str] = {}
+        for row in await self.store.history(interaction.user.id, SUGGESTIONS * 2):
+            if typed in row.code and row.code not in out:
+                out[row.code] = suggestion(row.code)
+        return [app_commands.Choice(name=n, value=c) for c, n in out.items()][:SUGGESTIONS]
 
     @app_commands.command(name="paint", description="Paint a new abstract picture with a quote")
     @app_commands.describe(
@@ -122,35 +157,53 @@ class PaintCog(commands.Cog):
             layers, width, activation, init, spread, zoom, colour, size, radius, quote, text, seed,
             voice,
         )  # fmt: skip
-        await self.painter.paint(interaction, lambda limit: paint_job(options, limit))
+        # The server's defaults (/settings) where the person gave none.
+        filled = (await self.painter.server_of(interaction)).fill(options)
+        await self.painter.paint(interaction, lambda limit: paint_job(filled, limit))
 
     @app_commands.command(name="replay", description="Paint a replay code again")
     @app_commands.describe(
         code=f"a replay code such as {EXAMPLE}, or a bare seed number",
         size="1x as coded, 2x (up to 4K), or 4k (3840 on the long side)",
+        image="instead of a code: a PNG the bot made (its code is read from it)",
         zoom=f"look closer, 1–{MAX_ZOOM_IN:g} times",
         text="your own quote instead of the generated one",
         new_quote="a different generated quote for the same picture",
         voice="the same picture with a quote in this voice (a 1- code becomes a 2- one)",
     )
     @app_commands.choices(voice=VOICE_CHOICES, size=REPLAY_SIZE_CHOICES)
+    @app_commands.autocomplete(code=code_suggestions)
     async def replay(
         self,
         interaction: discord.Interaction,
-        code: app_commands.Range[str, 1, MAX_INPUT],
+        code: app_commands.Range[str, 1, MAX_INPUT] | None = None,
         size: str | None = None,
         zoom: app_commands.Range[float, 1.0, MAX_ZOOM_IN] | None = None,
         text: Text | None = None,
         new_quote: bool = False,
         voice: str | None = None,
+        image: discord.Attachment | None = None,
     ) -> None:
-        await self.painter.paint(
-            interaction,
-            lambda limit: replay_job(
-                code, limit, size=size, zoom=zoom, text=text, new_quote=new_quote, voice=voice
-            ),
-            title="Replay",
-        )
+        if (code is None) == (image is None):
+            raise UserError("give either a replay code or a picture the bot made (image), not both")
+        overrides = dict(size=size, zoom=zoom, text=text, new_quote=new_quote, voice=voice)
+        if code is not None:
+            await self.painter.paint(
+                interaction, lambda limit: replay_job(code, limit, **overrides), title="Replay"
+            )
+            return
+        assert image is not None
+        first = pick([{"filename": image.filename, "content_type": image.content_type,
+                       "url": image.url, "size": image.size}])  # fmt: skip
+        self.reader.check(first["url"], first["size"])  # refused before any download
+
+        async def make(limit: int) -> PaintSpec:
+            found = read_code(await self.reader.read(first["url"], first["size"]))
+            keep_text = text is None and not new_quote and voice is None
+            given = {**overrides, "text": found.custom_quote if keep_text else text}
+            return replay_job(found.code, limit, **given)  # type: ignore[arg-type]
+
+        await self.painter.paint(interaction, make, title="Replay", slow=True)
 
     @app_commands.command(name="animate", description="An animated loop of a replay code")
     @app_commands.describe(
@@ -160,6 +213,7 @@ class PaintCog(commands.Cog):
         fps=f"frames per second, 1–{MAX_FPS} (default 24)",
     )
     @app_commands.choices(size=ANIMATION_SIZE_CHOICES)
+    @app_commands.autocomplete(code=code_suggestions)
     async def animate(
         self,
         interaction: discord.Interaction,
@@ -180,6 +234,7 @@ class PaintCog(commands.Cog):
         b="the second code: the same network with another seed (a re-roll of a)",
         t="how far from a to b, 0–1 (default 0.5)",
     )
+    @app_commands.autocomplete(a=code_suggestions, b=code_suggestions)
     async def blend(
         self,
         interaction: discord.Interaction,
