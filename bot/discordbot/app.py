@@ -19,7 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discordbot import messages
-from bot.discordbot.buttons import DeleteButton, PaintButton, RemixButton
+from bot.discordbot.buttons import DeleteButton, PaintButton, RemixButton, remix_values
 from bot.discordbot.cogs.daily import DailyCog
 from bot.discordbot.cogs.history import HistoryCog, HistoryPage
 from bot.discordbot.cogs.menus import MenusCog
@@ -188,6 +188,14 @@ class ArtBot(commands.Bot):
     async def _daily_loop(self) -> None:
         await self.wait_until_ready()
         await self.poster.run(self.settings.daily_check_s)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """A Remix box submitted: painted from what it holds (no state kept since it opened)."""
+        if interaction.type != discord.InteractionType.modal_submit:
+            return
+        values = remix_values(dict(interaction.data or {}))
+        if values is not None:
+            await self.painter.on_remixed(interaction, *values)
 
     async def on_ready(self) -> None:
         log.info("connected as %s (%s) to %d servers", self.user, self.user and self.user.id,

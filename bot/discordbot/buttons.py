@@ -3,6 +3,7 @@ travels in the custom id, so a click works after a restart with nothing kept in 
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -79,28 +80,41 @@ class RemixButton(
         await _painter(interaction).on_remix(interaction, self.code)
 
 
+REMIXED = re.compile(rf"cppn:remixed:(?P<code>{CODE_CHARS})")  # a Remix box's custom id
+
+
 class RemixModal(discord.ui.Modal):
-    """The Remix box. Kept in memory for REMIX_TIMEOUT_S after it opens (a restart in between
-    loses the submit: Discord shows that it failed, and the button opens a new box)."""
+    """The Remix box. Its submit is handled from its custom id and field ids alone
+    (`remix_values`, ArtBot.on_interaction), so it works after a restart too; the instance
+    discord.py keeps meanwhile does nothing."""
 
     def __init__(self, code: str, options: str, title: str = "Remix") -> None:
         super().__init__(title=title, timeout=REMIX_TIMEOUT_S, custom_id=f"cppn:remixed:{code}")
         self.code = code
-        self.options: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        self.add_item(discord.ui.TextInput(
             label="Options", style=discord.TextStyle.paragraph, default=options,
             max_length=MAX_TEXT, placeholder="layers:16 width:32 zoom:4 colour:hsv seed:42",
-        )  # fmt: skip
-        self.quote: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            custom_id="options",
+        ))  # fmt: skip
+        self.add_item(discord.ui.TextInput(
             label="Your quote (empty: a generated one)", style=discord.TextStyle.paragraph,
-            required=False, max_length=MAX_CUSTOM,
-        )  # fmt: skip
-        self.add_item(self.options)
-        self.add_item(self.quote)
+            required=False, max_length=MAX_CUSTOM, custom_id="quote",
+        ))  # fmt: skip
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        await _painter(interaction).on_remixed(
-            interaction, str(self.options.value), str(self.quote.value or "") or None
-        )
+        return None  # handled by ArtBot.on_interaction, restart or not
+
+
+def remix_values(data: dict) -> tuple[str, str | None] | None:
+    """(options, quote) of a submitted Remix box; None for any other modal."""
+    if not REMIXED.fullmatch(str(data.get("custom_id", ""))):
+        return None
+    values = {
+        c.get("custom_id"): str(c.get("value") or "")
+        for row in data.get("components", [])
+        for c in row.get("components", [])
+    }
+    return values.get("options", ""), values.get("quote") or None
 
 
 class DeleteButton(
