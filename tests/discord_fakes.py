@@ -79,6 +79,7 @@ class FakeInteraction:
         self.followup = FakeFollowup(self.log)
         self.message = FakeMessage(self.log, channel)
         self.command = None
+        self.locale = "en-US"
 
     def is_guild_integration(self) -> bool:
         return self.guild_id is not None and not self.user_install

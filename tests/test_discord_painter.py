@@ -398,9 +398,9 @@ def test_an_animation_in_progress_says_how_many_frames_are_done():
     from bot.jobs import JobState, JobStatus
 
     running = JobState(JobStatus.RUNNING, None, 12.0, (48, 96))
-    assert "48 of 96 frames done" in progress_text(running, "Your animation", "loop")
+    assert "48 of 96 frames done" in progress_text(running, "loop")
     assert "frames" not in progress_text(running)  # a still's progress is rows: not shown
-    queued = progress_text(JobState(JobStatus.QUEUED, 2, 30.0), "Your animation", "loop")
+    queued = progress_text(JobState(JobStatus.QUEUED, 2, 30.0), "loop")
     assert queued.startswith("🎨 Your animation is in the queue behind 2 paintings")
 
 

@@ -26,6 +26,7 @@ from bot.discordbot.cogs.menus import MenusCog
 from bot.discordbot.cogs.paint import PaintCog
 from bot.discordbot.cogs.settings import SettingsCog
 from bot.discordbot.daily import DailyPoster
+from bot.discordbot.i18n import Translator, say
 from bot.discordbot.images import AttachmentReader
 from bot.discordbot.messages import NO_MENTIONS
 from bot.discordbot.painter import Painter, send_ephemeral
@@ -140,6 +141,7 @@ class ArtBot(commands.Bot):
         self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:
+        await self.tree.set_translator(Translator())  # names and descriptions, when synced
         await self.add_cog(PaintCog(self.painter, self.queue, self.store, self.reader))
         await self.add_cog(DailyCog(self.store, self.poster))
         await self.add_cog(SettingsCog(self.painter))
@@ -228,7 +230,7 @@ class ArtBot(commands.Bot):
         else:
             log.error("command %s failed", interaction.command and interaction.command.name,
                       exc_info=cause)  # fmt: skip
-            text = "⚠️ Something went wrong on our side; it has been logged."
+            text = say(interaction.locale, "went_wrong")
         await send_ephemeral(interaction, text)
 
     async def close(self) -> None:

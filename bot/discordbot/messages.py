@@ -11,6 +11,7 @@ import discord
 from bot.compose.encode import EXTENSIONS
 from bot.describe import describe_recipe
 from bot.discordbot.buttons import DeleteButton, PaintButton, RemixButton
+from bot.discordbot.i18n import say
 from bot.discordbot.options import can_hd
 from bot.forms import Form
 from bot.jobs import JobState, JobStatus
@@ -38,26 +39,31 @@ class Result:
 
 
 def result(
-    f: Picture, *, requester: int | None, title: str = "", content: str | None = None
+    f: Picture,
+    *,
+    requester: int | None,
+    title: str = "",
+    content: str | None = None,
+    locale: discord.Locale | str | None = None,
 ) -> Result:
     """The message for a finished painting, animation or Vary grid: file, embed (replay code,
-    recipe) and buttons."""
+    recipe) and buttons, its labels in `locale` where there is a translation."""
     recipe = f.recipe
     form = Form.parse(f.form)
     name = f"cppn-{f.code}.{EXTENSIONS[f.mime]}"
     embed = discord.Embed(
-        title=title or None, description=_description(f, form), colour=EMBED_COLOUR
+        title=title or None, description=_description(f, form, locale), colour=EMBED_COLOUR
     )
-    embed.add_field(name="Recipe", value=describe_recipe(recipe), inline=False)
+    embed.add_field(name=say(locale, "recipe"), value=describe_recipe(recipe), inline=False)
     if form.kind == "grid":
         codes = "\n".join(f"**{i}** `{code}`" for i, code in enumerate(f.tiles, 1))
-        embed.add_field(name="Their codes", value=codes, inline=False)
+        embed.add_field(name=say(locale, "their_codes"), value=codes, inline=False)
     if form.kind != "loop":  # an embed cannot show a video: Discord plays the attachment
         embed.set_image(url=f"attachment://{name}")
     took = sum(f.timings.values())
-    footer = f"painted in {took:.1f} s"
+    footer = say(locale, "painted_in", seconds=f"{took:.1f}")
     if f.quote_engine not in (None, "custom"):
-        footer += " · the quote is machine-made"
+        footer += " · " + say(locale, "machine_made")
     if f.note:
         footer += f" · {f.note}"
     embed.set_footer(text=footer[:2048])
@@ -65,14 +71,12 @@ def result(
     return Result(content, embed, file, result_view(f, requester))
 
 
-def _description(f: Picture, form: Form) -> str:
+def _description(f: Picture, form: Form, locale) -> str:
     if form.kind == "grid":
-        return (
-            f"Four variations ({form.strength}) of `{f.code}`\n-# take one on with its "
-            "number: its own picture, code and buttons"
-        )
-    what = "animation" if form.kind == "loop" else "picture"
-    return f"Replay code `{f.code}`\n-# paste it into `/replay` for the same {what}"
+        head = say(locale, "variations_of", strength=form.strength, code=f.code)
+        return f"{head}\n-# {say(locale, 'take_one')}"
+    hint = say(locale, "paste_animation" if form.kind == "loop" else "paste_picture")
+    return f"{say(locale, 'replay_code', code=f.code)}\n-# {hint}"
 
 
 def result_view(f: Picture, requester: int | None) -> discord.ui.View:
@@ -96,16 +100,23 @@ def result_view(f: Picture, requester: int | None) -> discord.ui.View:
     return view
 
 
-def progress_text(state: JobState, what: str = "Your painting", kind: str = "still") -> str:
+def progress_text(
+    state: JobState, kind: str = "still", locale: discord.Locale | str | None = None
+) -> str:
+    """The live status of a request (`kind`: the job's form), in the person's language."""
+    eta = _eta(state.eta_s)
+    what = say(locale, {"loop": "your_animation", "grid": "your_variations"}.get(
+        kind, "your_painting"))  # fmt: skip
     if state.status == JobStatus.QUEUED and state.position:
-        ahead = "1 painting" if state.position == 1 else f"{state.position} paintings"
-        return f"🎨 {what} is in the queue behind {ahead}; ready in about {_eta(state.eta_s)}."
+        n = state.position
+        ahead = say(locale, "one_ahead") if n == 1 else say(locale, "many_ahead", n=n)
+        return say(locale, "queued_behind", what=what, ahead=ahead, eta=eta)
     if state.status == JobStatus.QUEUED:
-        return f"🎨 {what} is next in the queue; ready in about {_eta(state.eta_s)}."
+        return say(locale, "queued_next", what=what, eta=eta)
     if kind == "loop" and state.progress:
         done, total = state.progress
-        return f"🎞️ Animating… {done} of {total} frames done; ready in about {_eta(state.eta_s)}."
-    return f"🖌️ Painting… ready in about {_eta(state.eta_s)}."
+        return say(locale, "animating", done=done, total=total, eta=eta)
+    return say(locale, "painting", eta=eta)
 
 
 def _eta(seconds: float | None) -> str:

@@ -24,6 +24,7 @@ from bot.art.code import parse_code
 from bot.compose.encode import DISCORD_DEFAULT_LIMIT
 from bot.discordbot import messages
 from bot.discordbot.cooldown import Cooldown
+from bot.discordbot.i18n import say
 from bot.discordbot.messages import NO_MENTIONS
 from bot.discordbot.options import BUTTON_ACTIONS, button_job, paint_job
 from bot.discordbot.optiontext import options_text, paint_options
@@ -140,7 +141,7 @@ class Painter:
         # given back if this one is refused (bad recipe, queue full, restarting).
         wait = self.cooldown.take(user, server.cooldown)
         if wait > 0:
-            raise UserError(f"easy there: you can paint again in {math.ceil(wait)} s")
+            raise UserError(say(interaction.locale, "cooldown", seconds=math.ceil(wait)))
         deferred = False
         try:
             if len(self.queue.jobs_of(user)) >= server.max_jobs:
@@ -212,7 +213,7 @@ class Painter:
                 return
             if left <= 0:
                 await interaction.edit_original_response(
-                    content="🖌️ This one is taking a while: I will post it in this channel."
+                    content=say(interaction.locale, "taking_a_while")
                 )
                 await self._to_channel(job.request, await self._outcome(job))
                 return
@@ -220,14 +221,16 @@ class Painter:
                 await asyncio.wait_for(self._outcome(job), min(self._edit_every(), left))
             except TimeoutError:
                 kind = job.request.spec.form.kind
-                what = {"loop": "Your animation", "grid": "Your variations"}.get(kind)
-                text = messages.progress_text(await job.state(), what or "Your painting", kind)
+                text = messages.progress_text(await job.state(), kind, interaction.locale)
                 if text != shown:
                     await interaction.edit_original_response(content=text)
                     shown = text
         outcome = await self._outcome(job)
         if isinstance(outcome, JobResult):
-            r = messages.result(outcome.picture, requester=interaction.user.id, title=title)
+            r = messages.result(
+                outcome.picture, requester=interaction.user.id, title=title,
+                locale=interaction.locale,
+            )  # fmt: skip
             msg = await interaction.edit_original_response(
                 content=None, embed=r.embed, attachments=[r.file], view=r.view,
                 allowed_mentions=NO_MENTIONS,
@@ -413,7 +416,7 @@ async def reply_errors(interaction: discord.Interaction, work) -> None:
         await send_ephemeral(interaction, messages.error_text(str(e)))
     except Exception:
         log.exception("interaction %s failed", interaction.id)
-        await send_ephemeral(interaction, "⚠️ Something went wrong on our side; it has been logged.")
+        await send_ephemeral(interaction, say(getattr(interaction, "locale", None), "went_wrong"))
 
 
 async def _replace_thinking(interaction: discord.Interaction, message: str) -> None:
