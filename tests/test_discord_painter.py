@@ -359,6 +359,9 @@ def test_invite_link_asks_for_minimal_permissions():
     perms = discord.Permissions(int(url.split("permissions=")[1].split("&")[0]))
     assert perms.send_messages and perms.attach_files and perms.embed_links
     assert not perms.administrator and not perms.manage_messages and not perms.mention_everyone
+    assert "integration_type=0" in url and "scope=bot" in url
+    mine = invite_url(123, user=True)  # a person's own install: commands only, no bot, no perms
+    assert "integration_type=1" in mine and "bot" not in mine and "permissions" not in mine
     # a token's first part is the application id in base64
     assert application_id_from_token("MTIzNDU2Nzg5MDEyMzQ1Njc4.Gxxxxx.yyyy") == 123456789012345678
     assert application_id_from_token("garbage") is None

@@ -64,9 +64,17 @@ def intents() -> discord.Intents:
     return discord.Intents(guilds=True)
 
 
-def invite_url(application_id: int) -> str:
-    return discord.utils.oauth_url(
-        application_id, permissions=PERMISSIONS, scopes=("bot", "applications.commands")
+def invite_url(application_id: int, user: bool = False) -> str:
+    """The link that adds the app to a server (the bot joins, with PERMISSIONS), or, with
+    `user`, to a person's own account (commands only, usable in DMs and any server)."""
+    if user:
+        url = discord.utils.oauth_url(application_id, scopes=("applications.commands",))
+        return url + "&integration_type=1"
+    return (
+        discord.utils.oauth_url(
+            application_id, permissions=PERMISSIONS, scopes=("bot", "applications.commands")
+        )
+        + "&integration_type=0"
     )
 
 

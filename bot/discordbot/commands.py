@@ -22,10 +22,16 @@ def add_parsers(subparsers) -> None:
         help="register the slash commands even if they did not change since the last sync",
     )  # fmt: skip
     p.set_defaults(func=_cmd_run)
-    p = subparsers.add_parser("invite", help="print the link that adds the bot to a server")
+    p = subparsers.add_parser(
+        "invite", help="print the link that adds the bot to a server (or, --user, to an account)"
+    )
     p.add_argument(
         "--app-id", type=_app_id, help="the application id; default: read from the token"
     )
+    p.add_argument(
+        "--user", action="store_true",
+        help="the link that adds the app to a person's own account (DMs, any server)",
+    )  # fmt: skip
     p.set_defaults(func=_cmd_invite)
 
 
@@ -71,5 +77,5 @@ def _cmd_invite(args: argparse.Namespace) -> int:
             "no application id: pass --app-id (Developer Portal -> General Information -> "
             "Application ID) or set CPPN_DISCORD_TOKEN"
         )
-    print(invite_url(app_id))
+    print(invite_url(app_id, user=args.user))
     return 0
