@@ -9,7 +9,7 @@ import io
 import pytest
 from fake_discord import FakeDiscord
 from PIL import Image
-from test_discord_e2e import USER, Bot, _code, _custom_ids, _paint, _ready, posters  # noqa: F401
+from test_discord_e2e import USER, Bot, _code, _custom_ids, _paint, _ready
 from waiting import until
 
 from bot.art.code import parse_code
@@ -24,22 +24,13 @@ SMALL = "2-3zk8q2-d4w8s96x64q"  # quick to paint on a CPU
 ADMIN = 0x20  # Manage Server
 
 
-@pytest.fixture
-async def fake(monkeypatch):
-    server = FakeDiscord()
-    await server.start()
-    server.patch(monkeypatch)
-    yield server
-    await server.close()
-
-
 @pytest.fixture(scope="module")
 def pipeline() -> Pipeline:
     return Pipeline(Renderer.create("cpu"), Compositor(), None)  # quotes are custom or none here
 
 
 @pytest.fixture
-async def bot(fake, pipeline, posters, tmp_path):  # noqa: F811 - the imported fixture
+async def bot(fake, pipeline, posters, tmp_path):
     settings = Settings(
         db_path=str(tmp_path / "bot.db"), cooldown_s=0, progress_s=0.2, health_port=0,
         user_max_pending=4,

@@ -30,29 +30,6 @@ PNG = b"\x89PNG\r\n\x1a\n"
 USER = 4242
 
 
-@pytest.fixture
-async def fake(monkeypatch):
-    server = FakeDiscord()
-    await server.start()
-    server.patch(monkeypatch)
-    yield server
-    await server.close()
-
-
-@pytest.fixture
-def posters(monkeypatch) -> list[DailyPoster]:
-    """Every DailyPoster the bot builds, in order: the test waits on its checks (ticked())."""
-    made: list[DailyPoster] = []
-    init = DailyPoster.__init__
-
-    def recording(self, *args, **kwargs) -> None:
-        init(self, *args, **kwargs)
-        made.append(self)
-
-    monkeypatch.setattr(DailyPoster, "__init__", recording)
-    return made
-
-
 @pytest.fixture(scope="module")
 def pipeline() -> Pipeline:
     return Pipeline(Renderer.create("cpu"), Compositor(), load_quotes())

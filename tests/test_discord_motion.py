@@ -10,7 +10,7 @@ import av
 import pytest
 from fake_discord import FakeDiscord
 from PIL import Image
-from test_discord_e2e import USER, Bot, _code, _custom_ids, _paint, _ready, posters  # noqa: F401
+from test_discord_e2e import USER, Bot, _code, _custom_ids, _paint, _ready
 
 from bot.art.code import format_code, parse_code
 from bot.art.explore import variations
@@ -23,22 +23,13 @@ PNG = b"\x89PNG\r\n\x1a\n"
 CODE = "2-3zk8q2-d6w12s120x80q"  # small, no quote: the CPU paints it in a blink
 
 
-@pytest.fixture
-async def fake(monkeypatch):
-    server = FakeDiscord()
-    await server.start()
-    server.patch(monkeypatch)
-    yield server
-    await server.close()
-
-
 @pytest.fixture(scope="module")
 def pipeline() -> Pipeline:
     return Pipeline(Renderer.create("cpu"), Compositor(), None)  # codes here carry no quote
 
 
 @pytest.fixture
-async def bot(fake, pipeline, posters, tmp_path):  # noqa: F811 - the imported fixture
+async def bot(fake, pipeline, posters, tmp_path):
     settings = Settings(
         db_path=str(tmp_path / "bot.db"), cooldown_s=0, progress_s=0.2, health_port=0
     )

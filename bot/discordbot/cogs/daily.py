@@ -23,12 +23,12 @@ def link(guild: int, channel: int, message: int) -> str:
     return f"https://discord.com/channels/{guild}/{channel}/{message}"
 
 
-def require_manage_guild(interaction: discord.Interaction) -> int:
+def require_manage_guild(interaction: discord.Interaction, what: str = "the daily post") -> int:
     """The guild id, after checking in code what Discord's default permissions also hide."""
     if interaction.guild_id is None:
-        raise UserError("the daily post is set per server; use this in a server")
+        raise UserError(f"{what} is set per server; use this in a server")
     if not interaction.permissions.manage_guild:
-        raise UserError("you need the Manage Server permission to change the daily post")
+        raise UserError(f"you need the Manage Server permission to change {what}")
     return interaction.guild_id
 
 

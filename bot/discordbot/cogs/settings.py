@@ -8,10 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discordbot.cogs.daily import require_manage_guild
 from bot.discordbot.messages import EMBED_COLOUR, NO_MENTIONS
 from bot.discordbot.painter import Painter
 from bot.discordbot.server import BY_NAME, FIELDS, ServerSettings
-from bot.errors import UserError
 
 
 def _choices(name: str) -> list[app_commands.Choice[str]]:
@@ -26,15 +26,6 @@ def _bounds(name: str) -> tuple[float, float]:
 SIDE, LAYERS, COOLDOWN, JOBS = (
     _bounds(n) for n in ("max_side", "max_layers", "cooldown", "max_jobs")
 )
-
-
-def require_manager(interaction: discord.Interaction) -> int:
-    """The guild id, after checking in code what Discord's default permissions also hide."""
-    if interaction.guild_id is None:
-        raise UserError("settings are per server; use this in a server")
-    if not interaction.permissions.manage_guild:
-        raise UserError("you need the Manage Server permission to change this server's settings")
-    return interaction.guild_id
 
 
 class SettingsCog(commands.Cog):
@@ -64,7 +55,7 @@ class SettingsCog(commands.Cog):
         private: bool | None = None,
         reset: bool = False,
     ) -> None:
-        guild = require_manager(interaction)
+        guild = require_manage_guild(interaction, "this server's settings")
         given = {
             "size": size, "quote": quote, "voice": voice, "colour": colour,
             "max_side": max_side, "max_layers": max_layers, "cooldown": cooldown,
