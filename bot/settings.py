@@ -32,6 +32,7 @@ MASK = "****"
 SECRET_FIELDS = frozenset({"discord_token"})  # shown only as set or not set
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("text", "json")
+_WEB_URL = re.compile(r"https?://[^\s/?#@]+(/[^\s?#]*)?")  # a site's base: scheme, host, path
 _TOML_KINDS = {
     str: "a string", int: "an integer", float: "a number", bool: "true or false", tuple: "a list",
 }  # fmt: skip
@@ -76,6 +77,14 @@ class Settings:
     shutdown_grace_s: float = 30.0  # on SIGTERM/SIGINT, running jobs get this long to finish
     log_level: str = "INFO"  # DEBUG, INFO, WARNING, ERROR
     log_format: str = "text"  # text (key=value lines) or json (one object per line)
+    # --- web (bot/web: permalinks, gallery, paint form) ---------------------------------------
+    web_enabled: bool = False  # `cppn-bot run` serves the web site too (`cppn-bot web`: it alone)
+    web_host: str = "127.0.0.1"  # where the web site listens (0.0.0.0: every interface)
+    web_port: int = 8000  # the web site's port; 0: any free port (tests)
+    web_public_url: str = ""  # the site as others reach it (https://…): links in posts; "": none
+    web_cache_dir: str = "web-cache"  # painted files the site keeps on disk
+    web_cache_mb: int = 1024  # the cache's size bound in MiB; least recently used files go first
+    web_max_renders: int = 16  # paintings the site may have in the queue at once; then 503
 
     def __post_init__(self) -> None:
         if isinstance(self.feeds, list):  # as TOML and JSON write it
@@ -98,9 +107,14 @@ class Settings:
         for name in ("cooldown_s", "shutdown_grace_s", "mention_cooldown_s"):
             if getattr(self, name) < 0:
                 fail(name, "must not be negative")
-        for name in ("metrics_port", "health_port"):
+        for name in ("metrics_port", "health_port", "web_port"):
             if not 0 <= getattr(self, name) <= 65535:
                 fail(name, f"{getattr(self, name)} is not a port (0 to 65535)")
+        for name in ("web_cache_mb", "web_max_renders"):
+            if getattr(self, name) < 1:
+                fail(name, "must be at least 1")
+        if self.web_public_url and not _WEB_URL.fullmatch(self.web_public_url):
+            fail("web_public_url", f"{self.web_public_url!r} is not an http(s):// URL (no query)")
         if self.log_level.upper() not in LOG_LEVELS:
             fail("log_level", f"{self.log_level!r} is not one of {', '.join(LOG_LEVELS)}")
         if self.log_format not in LOG_FORMATS:
