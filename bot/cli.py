@@ -30,6 +30,7 @@ from bot.pipeline import PaintSpec, Picture, Pipeline
 from bot.quotes import commands as quote_verbs
 from bot.quotes.engines import load_quotes
 from bot.quotes.voices import DEFAULT_VOICE, VOICE_NAMES, VOICES
+from bot.web import commands as web_verbs
 
 PROG = "cppn-bot"
 PROGRESS_MIN_PIXELS = 1_000_000  # smaller renders finish before a bar is worth drawing
@@ -274,6 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     config_verbs.add_parsers(sub)  # config
     feed_verbs.add_parsers(sub)  # post
     motion_verbs.add_parsers(sub)  # animate
+    web_verbs.add_parsers(sub)  # web
     return parser
 
 

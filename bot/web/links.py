@@ -1,0 +1,23 @@
+"""Addresses of a painting on the web site: plain strings, no aiohttp, for every adapter."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+FORMATS = {"png": "image/png", "webp": "image/webp", "jpg": "image/jpeg"}  # extension -> type
+
+
+def permalink(base_url: str, code: str) -> str | None:
+    """The painting's page, e.g. https://art.example.org/p/2-3zk8q2; None when the site has no
+    public address (base_url "": the `web_public_url` setting is unset)."""
+    if not base_url:
+        return None
+    return f"{base_url.rstrip('/')}/p/{quote(code, safe=',.-')}"
+
+
+def picture_path(code: str, ext: str = "png", size: str | None = None) -> str:
+    """The path of the painting's file on the site, at one of the bot's sizes (None: as coded)."""
+    if ext not in FORMATS:
+        raise ValueError(f"{ext!r} is not one of {', '.join(FORMATS)}")
+    tail = f"?size={size}" if size else ""
+    return f"/p/{quote(code, safe=',.-')}.{ext}{tail}"
