@@ -9,7 +9,6 @@ import logging
 
 import pytest
 from fake_discord import FakeDiscord
-from test_discord_e2e import fake  # noqa: F401 - the patched fake Discord fixture
 from waiting import until
 
 from bot.art.render import Renderer
@@ -35,7 +34,7 @@ def _reply(server: FakeDiscord, payload: dict) -> str | None:
     return None
 
 
-async def test_a_stale_command_gets_one_line_and_a_resync(fake, tmp_path, caplog):  # noqa: F811
+async def test_a_stale_command_gets_one_line_and_a_resync(fake, tmp_path, caplog):
     settings = Settings(db_path=str(tmp_path / "bot.db"), health_port=0, sync_commands=True)
     stop = asyncio.Event()
     pipeline = Pipeline(Renderer.create("cpu"), Compositor(), None)

@@ -82,7 +82,9 @@ class Translator(app_commands.Translator):
         text = table(locale.value).get("commands", {}).get(string.message)
         if not text:
             return None
-        if context.location in NAMES and (text != text.lower() or not NAME.match(text)):
+        menu = isinstance(context.data, app_commands.ContextMenu)  # free-form, ≤ 32
+        name = context.location in NAMES and not menu
+        if name and (text != text.lower() or not NAME.match(text)):
             return None
         limit = 32 if context.location in NAMES else 100
         return text if len(text) <= limit else None

@@ -55,7 +55,9 @@ class DailyCog(commands.Cog):
     daily = app_commands.Group(
         name="daily",
         description="A piece of the day, posted in a channel at a set time",
-        guild_only=True,
+        allowed_contexts=app_commands.AppCommandContext(
+            guild=True, dm_channel=False, private_channel=False
+        ),
         allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
         default_permissions=discord.Permissions(manage_guild=True),
     )

@@ -35,8 +35,9 @@ class SettingsCog(commands.Cog):
     @app_commands.command(
         name="settings", description="This server's defaults and limits for paintings"
     )
-    @app_commands.guild_only()
-    @app_commands.guild_install()
+    # Explicit: the bot's defaults (user installs, DMs) would otherwise be merged in.
+    @app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
+    @app_commands.allowed_installs(guilds=True, users=False)
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.describe(reset="forget every setting of this server", **{f.name: f.describe
                            for f in FIELDS})  # fmt: skip
