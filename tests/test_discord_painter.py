@@ -447,3 +447,13 @@ def test_the_paint_choices_are_the_recipes_own_lists():
         ("activation", rc.ACTIVATIONS), ("init", rc.INITS), ("colour", rc.COLORS),
     ):  # fmt: skip
         assert [c.value for c in params[option].choices] == list(allowed), option
+
+
+def test_a_result_links_to_its_page_on_the_web_only_when_the_site_is_public(renderer):
+    from bot.discordbot.messages import result
+
+    picture = Pipeline(renderer, Compositor(), None).run(PaintSpec(tiny(5)))
+    linked = result(picture, requester=1, web_url="https://art.example.org/")
+    assert linked.embed.url == f"https://art.example.org/p/{picture.code}"
+    assert f"(https://art.example.org/p/{picture.code})" in linked.embed.description
+    assert result(picture, requester=1).embed.url is None

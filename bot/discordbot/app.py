@@ -81,8 +81,8 @@ def invite_url(application_id: int, user: bool = False) -> str:
 class ChannelPublisher:
     """Posts the daily piece in a channel (the DailyPoster's Publisher)."""
 
-    def __init__(self, client: discord.Client) -> None:
-        self.client = client
+    def __init__(self, client: discord.Client, web_url: str = "") -> None:
+        self.client, self.web_url = client, web_url
 
     @staticmethod
     def marker(day: date) -> str:
@@ -92,7 +92,7 @@ class ChannelPublisher:
         ch = self.client.get_partial_messageable(channel, guild_id=guild)
         r = messages.result(
             finished, requester=None, title=f"Piece of the day · {day:%d %B %Y}",
-            content=self.marker(day),
+            content=self.marker(day), web_url=self.web_url,
         )  # fmt: skip
         msg = await r.send_to(ch, nonce=post_nonce(guild, day))
         return msg.id

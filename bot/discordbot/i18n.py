@@ -49,6 +49,7 @@ REPLIES: dict[str, str] = {
     "cooldown": "easy there: you can paint again in {seconds} s",
     "went_wrong": "⚠️ Something went wrong on our side; it has been logged.",
     "taking_a_while": "🖌️ This one is taking a while: I will post it in this channel.",
+    "on_the_web": "its page on the web",
 }
 
 

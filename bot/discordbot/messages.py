@@ -16,6 +16,7 @@ from bot.discordbot.options import can_hd
 from bot.forms import Form
 from bot.jobs import JobState, JobStatus
 from bot.pipeline import Picture
+from bot.web.links import permalink
 
 NO_MENTIONS = discord.AllowedMentions.none()
 EMBED_COLOUR = discord.Colour(0x6B5B95)
@@ -45,15 +46,21 @@ def result(
     title: str = "",
     content: str | None = None,
     locale: discord.Locale | str | None = None,
+    web_url: str = "",
 ) -> Result:
     """The message for a finished painting, animation or Vary grid: file, embed (replay code,
-    recipe) and buttons, its labels in `locale` where there is a translation."""
+    recipe, and its page on the web site when the site has a public address) and buttons, its
+    labels in `locale` where there is a translation."""
     recipe = f.recipe
     form = Form.parse(f.form)
     name = f"cppn-{f.code}.{EXTENSIONS[f.mime]}"
     embed = discord.Embed(
         title=title or None, description=_description(f, form, locale), colour=EMBED_COLOUR
     )
+    page = permalink(web_url, f.code)
+    if page:
+        embed.url = page  # the title links to it; and a line says so
+        embed.description = f"{embed.description}\n🌐 [{say(locale, 'on_the_web')}]({page})"
     embed.add_field(name=say(locale, "recipe"), value=describe_recipe(recipe), inline=False)
     if form.kind == "grid":
         codes = "\n".join(f"**{i}** `{code}`" for i, code in enumerate(f.tiles, 1))

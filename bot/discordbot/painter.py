@@ -71,8 +71,10 @@ class Painter:
         clock: Callable[[], float] = time.time,
         *,
         client: discord.Client | None = None,
+        web_url: str = "",
     ) -> None:
         self.queue, self.store, self.cooldown = queue, store, cooldown
+        self.web_url = web_url  # the web site's public address: results link to their page
         self.progress_s, self.clock = progress_s, clock
         self.client = client  # posts in channels what no interaction can deliver; None: nothing
         # Jobs a paint() call delivers itself (through the interaction, or in the channel when
@@ -229,7 +231,7 @@ class Painter:
         if isinstance(outcome, JobResult):
             r = messages.result(
                 outcome.picture, requester=interaction.user.id, title=title,
-                locale=interaction.locale,
+                locale=interaction.locale, web_url=self.web_url,
             )  # fmt: skip
             msg = await interaction.edit_original_response(
                 content=None, embed=r.embed, attachments=[r.file], view=r.view,
@@ -330,6 +332,7 @@ class Painter:
                 r = messages.result(
                     outcome.picture, requester=owner.user,
                     content=f"<@{owner.user}>, here is the painting you asked for.",
+                    web_url=self.web_url,
                 )  # fmt: skip
                 msg = await r.send_to(channel, nonce=job_nonce(request.id))
                 await self._delivered(request.id, owner.channel, msg.id)

@@ -59,10 +59,11 @@ class Services:
             settings, self.queue, store,
             make_painter=lambda client: Painter(
                 self.queue, store, Cooldown(settings.cooldown_s), settings.progress_s,
-                client=client,
+                client=client, web_url=settings.web_public_url,
             ),
             make_poster=lambda client: DailyPoster(
-                store, self.queue, ChannelPublisher(client), settings.daily_catchup_h * 3600
+                store, self.queue, ChannelPublisher(client, settings.web_public_url),
+                settings.daily_catchup_h * 3600,
             ),
         )  # fmt: skip
         self.painter = self.bot.painter
