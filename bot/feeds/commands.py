@@ -84,7 +84,9 @@ def _cmd_post(args: argparse.Namespace) -> int:
         spec, headline = PaintSpec(daily_recipe(today)), daily_headline(today)
     picture = _paint(spec, settings.device)
     if args.dry_run:
-        post = draft(_Offline(feed), picture, headline, "dry-run", time.time())  # type: ignore[arg-type]
+        offline = _Offline(feed)
+        site = settings.web_public_url
+        post = draft(offline, picture, headline, "dry-run", time.time(), site=site)  # type: ignore[arg-type]
         assert post.upload is not None
         ext = EXTENSIONS[post.upload.mime]
         path = (args.output or Path(f"cppn-post-{feed.name}")).with_suffix(f".{ext}")
@@ -114,7 +116,9 @@ async def _post(settings: Settings, feed: FeedConfig, picture: Picture, headline
         await poster.start()
         try:
             key = f"cppn-post-{feed.name}-{secrets.token_hex(8)}"
-            post = await asyncio.to_thread(draft, poster, picture, headline, key, time.time())
+            post = await asyncio.to_thread(
+                draft, poster, picture, headline, key, time.time(), site=settings.web_public_url
+            )
             return await poster.post(post)
         finally:
             await poster.close()

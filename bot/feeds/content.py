@@ -2,10 +2,11 @@
 
 A post reads: a headline (the piece of the day's date, or the person asked, by handle), the quote
 and its attribution, the recipe in words, the replay code (anyone can `/replay` it, or mention
-the bot with `replay CODE`), the hashtags. Mastodon counts characters (500, or the instance's
-limit), Bluesky graphemes (300): what does not fit is cut from the recipe line, then the quote,
-never the headline, code or hashtags. Bluesky wants hashtags, links and mentions as facets with
-UTF-8 byte offsets (facets()).
+the bot with `replay CODE`) and the painting's page on the web site when it has a public address
+(bot.web.permalink), the hashtags. Mastodon counts characters (500, or the instance's limit),
+Bluesky graphemes (300): what does not fit is cut from the recipe line, then the quote, never the
+headline, code, link or hashtags. Bluesky wants hashtags, links and mentions as facets with UTF-8
+byte offsets (facets()).
 """
 
 from __future__ import annotations
@@ -95,9 +96,12 @@ def reply_headline(handle: str) -> str:
     return f"@{handle} here is your painting."
 
 
-def post_text(headline: str, p: Picture, tags: tuple[str, ...], limits: TextLimits) -> str:
-    """The whole post, fitted: recipe words dropped, then the quote shortened, if need be."""
-    code = f"Replay code: {p.code}"
+def post_text(
+    headline: str, p: Picture, tags: tuple[str, ...], limits: TextLimits, link: str | None = None
+) -> str:
+    """The whole post, fitted: recipe words dropped, then the quote shortened, if need be.
+    `link`: the painting's page (counted whole, though Mastodon counts any URL as 23)."""
+    code = f"Replay code: {p.code}" + (f"\n{link}" if link else "")
     recipe = describe_recipe(p.recipe)
     quote = quote_line(p)
     tail = hashtag_line(tags)

@@ -46,8 +46,10 @@ class FeedDaily:
         posters: list[Poster],
         catchup_s: float = 12 * 3600,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        site: str = "",
     ) -> None:
         self.store, self.feeds, self.queue = store, FeedStore(store), queue
+        self.site = site  # the web site's public address: posts link to the painting's page
         self.posters = [p for p in posters if p.config.daily_time]
         self.catchup_s, self.clock = catchup_s, clock
         self._busy: set[tuple[str, date]] = set()
@@ -144,7 +146,9 @@ class FeedDaily:
             await self.feeds.set_slot_render(name, iso, job.id)
         picture = (await job.outcome()).picture
         headline, key = daily_headline(day), daily_key(name, day)
-        post = await asyncio.to_thread(draft, poster, picture, headline, key, slot.claimed_at)
+        post = await asyncio.to_thread(
+            draft, poster, picture, headline, key, slot.claimed_at, site=self.site
+        )
         posted = await poster.post(post)
         await self.feeds.mark_slot_posted(name, iso, job.id, posted.id)
         await self.store.mark_delivered(job.id)

@@ -8,6 +8,7 @@ from bot.feeds.content import post_text
 from bot.feeds.image import fit
 from bot.feeds.poster import Draft, Mention, Poster
 from bot.pipeline import Picture
+from bot.web.links import permalink
 
 
 def draft(
@@ -17,11 +18,13 @@ def draft(
     key: str,
     at: float,
     reply_to: Mention | None = None,
+    site: str = "",
 ) -> Draft:
-    """The post for `picture` on this poster's service (hashtags from its feed's settings)."""
+    """The post for `picture` on this poster's service (hashtags from its feed's settings), with
+    a link to its page on the web site at `site` (the web_public_url setting; "": none)."""
     tags = poster.config.hashtags
     return Draft(
-        text=post_text(headline, picture, tags, poster.limits),
+        text=post_text(headline, picture, tags, poster.limits, permalink(site, picture.code)),
         key=key,
         upload=fit(picture, poster.max_image_bytes),
         alt=alt_text(picture, poster.limits),

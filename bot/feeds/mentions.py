@@ -53,8 +53,10 @@ class MentionResponder:
         poster: Poster,
         cooldown_s: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
+        site: str = "",
     ) -> None:
         self.store, self.feeds, self.queue, self.poster = store, FeedStore(store), queue, poster
+        self.site = site  # the web site's public address: replies link to the painting's page
         self.name = poster.config.name
         self.cooldown = Cooldown(cooldown_s, clock)
         self.paused_until = 0.0  # unix seconds: rate limited until then
@@ -128,7 +130,7 @@ class MentionResponder:
         headline = reply_headline(m.author.handle)
         key = mention_key(self.name, m.id)
         post = await asyncio.to_thread(draft, self.poster, picture, headline, key,
-                                       row.claimed_at, m)  # fmt: skip
+                                       row.claimed_at, m, site=self.site)  # fmt: skip
         await self._post(m, post, render_id)
 
     async def _reply_error(self, m: Mention, message: str) -> None:

@@ -40,9 +40,10 @@ class FeedService:
         self.feeds = FeedStore(store)
         self.posters = posters or [create_poster(f, self.feeds) for f in settings.feeds]
         catchup_s = settings.daily_catchup_h * 3600
-        self.daily = FeedDaily(store, queue, self.posters, catchup_s)
+        site = settings.web_public_url  # posts link to the painting's page there
+        self.daily = FeedDaily(store, queue, self.posters, catchup_s, site=site)
         self.responders = {
-            p.config.name: MentionResponder(store, queue, p, settings.mention_cooldown_s)
+            p.config.name: MentionResponder(store, queue, p, settings.mention_cooldown_s, site=site)
             for p in self.posters
             if p.config.mentions
         }
