@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -77,9 +78,14 @@ async def start_beside(settings: Settings, queue: RenderQueue, store: Store) -> 
 
 
 async def serve_web(
-    settings: Settings, *, pipeline: Pipeline | None = None, stop: asyncio.Event | None = None
+    settings: Settings,
+    *,
+    pipeline: Pipeline | None = None,
+    stop: asyncio.Event | None = None,
+    ready: Callable[[WebServer], None] | None = None,
 ) -> None:
-    """`cppn-bot web`: the site alone until `stop` is set, or SIGTERM or SIGINT arrives."""
+    """`cppn-bot web`: the site alone until `stop` is set, or SIGTERM or SIGINT arrives.
+    `ready(server)` is called once it listens (its port is then known)."""
     stop = stop or asyncio.Event()
     store = await Store.open(settings.db_path)
     queue = create_queue(settings, pipeline=pipeline)  # no store: see the module's docstring
@@ -91,6 +97,8 @@ async def serve_web(
     try:
         await queue.start()
         await server.start()
+        if ready is not None:
+            ready(server)
         await stop.wait()
         log.info("web: shutting down")
     finally:
