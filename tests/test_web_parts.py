@@ -122,6 +122,20 @@ async def test_cppn_bot_web_serves_until_stopped(tmp_path, renderer):
     assert list((tmp_path / "cache").glob("*/*.json"))  # the picture stayed in the cache
 
 
+async def test_a_queue_not_running_is_a_503(tmp_path, renderer):
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.jobs import create_queue
+    from bot.web.app import Site, create_app
+    from bot.web.renders import Renders
+
+    queue = create_queue(Settings(), pipeline=Pipeline(renderer, Compositor(), FakeQuotes()))
+    cache = await DiskCache.open(tmp_path, MB)
+    async with TestClient(TestServer(create_app(Site(Renders(queue, cache), None)))) as client:
+        resp = await client.get(f"/p/{format_code(Recipe(seed=1, w=32, h=32))}.png")
+        assert resp.status == 503 and "Retry-After" in resp.headers
+
+
 async def test_beside_the_bot_only_when_enabled(tmp_path):
     assert await start_beside(Settings(), queue=None, store=None) is None  # type: ignore[arg-type]
 

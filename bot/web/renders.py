@@ -22,7 +22,7 @@ from PIL import Image
 from bot.art.code import format_code
 from bot.art.recipe import Recipe
 from bot.compose.encode import _jpeg, _webp  # the bot's own lossy encoders, metadata included
-from bot.errors import BotError, QueueFull
+from bot.errors import BotError, QueueClosed, QueueFull
 from bot.feeds.alt import alt_text
 from bot.feeds.content import TextLimits
 from bot.jobs import Owner, Priority, RenderQueue
@@ -120,6 +120,8 @@ class Renders:
             handle, _ = await self.queue.submit_once(spec, WEB_OWNER, Priority.BACKGROUND)
         except QueueFull as e:
             raise Busy(str(e)) from None
+        except QueueClosed:  # the bot is starting or shutting down
+            raise Busy("the painter is starting or restarting") from None
         picture = await handle.result()
         self.painted += 1
         meta = await asyncio.to_thread(describe, picture)
