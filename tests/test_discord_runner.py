@@ -213,3 +213,22 @@ async def test_an_old_database_migrates_keeping_its_jobs(tmp_path):
         assert await store.logins_since(0) == 0
     finally:
         await store.close()
+
+
+async def test_run_serves_the_web_site_beside_the_bot_when_enabled(fake, tmp_path):
+    bot = BotProcess(fake, tmp_path, 1)
+    web = free_port()
+    bot.env.update(CPPN_WEB_ENABLED="1", CPPN_WEB_PORT=str(web),
+                   CPPN_WEB_CACHE_DIR=str(tmp_path / "cache"))  # fmt: skip
+    await bot.start()
+    try:
+        await bot.healthy()
+        async with aiohttp.ClientSession() as s:
+            async with s.get(f"http://127.0.0.1:{web}/p/2-7-d2w4s64x64q.png") as r:
+                assert r.status == 200 and (await r.read()).startswith(b"\x89PNG")
+            async with s.get(f"http://127.0.0.1:{web}/p/not-a-code") as r:
+                assert r.status == 404
+    finally:
+        bot.proc.send_signal(signal.SIGTERM)
+        assert await bot.wait() == 0, bot.text()
+    assert "shut down cleanly" in bot.text()

@@ -29,6 +29,7 @@ from bot.jobs import RenderQueue, create_queue
 from bot.pipeline import Pipeline
 from bot.settings import Settings
 from bot.store import Store
+from bot.web.server import WebServer, start_beside
 
 log = logging.getLogger(__name__)
 NO_TOKEN = (
@@ -71,6 +72,7 @@ class Services:
         Gauge("cppn_discord_connected", "1 while the gateway is connected", registry=registry
               ).set_function(lambda: float(self.gateway_connected()))  # fmt: skip
         self.discord = True  # False: the feeds alone, no Discord token
+        self.web: WebServer | None = None  # the web site beside the bot (web_enabled)
         self.feeds = FeedService(settings, store, self.queue, registry) if settings.feeds else None
         self.health = HealthServer(
             self.check, registry, settings.health_host, settings.health_port,
@@ -99,6 +101,8 @@ class Services:
         log.info("shutting down: no new paintings; %d in hand get up to %.0f s",
                  self.queue.pending(), grace_s)  # fmt: skip
         self.painter.closing = True
+        if self.web is not None:
+            await self.web.close()
         try:
             await asyncio.wait_for(self.queue.close(), grace_s)
         except TimeoutError:
@@ -243,6 +247,12 @@ async def serve(
                 f"cannot serve /healthz on {settings.health_host}:{settings.health_port}: "
                 f"{e.strerror}; set CPPN_HEALTH_PORT to a free port, or 0 for none"
             ) from None
+    try:
+        services.web = await start_beside(settings, services.queue, store)
+    except UserError:
+        await services.health.close()
+        await store.close()
+        raise
     services.discord = bool(token)
     if services.feeds is not None:
         await services.feeds.start()
