@@ -105,7 +105,7 @@ def _xmp(meta: dict[str, str]) -> bytes:
     ).encode()
 
 
-def _webp(img: Image.Image, meta: dict[str, str]) -> bytes:
+def webp(img: Image.Image, meta: dict[str, str]) -> bytes:
     buf = io.BytesIO()
     img.save(buf, "WEBP", quality=90, method=4, xmp=_xmp(meta))
     return buf.getvalue()
@@ -117,7 +117,7 @@ def _webp_lossless(img: Image.Image, meta: dict[str, str]) -> bytes:
     return buf.getvalue()
 
 
-def _jpeg(img: Image.Image, meta: dict[str, str]) -> bytes:
+def jpeg(img: Image.Image, meta: dict[str, str]) -> bytes:
     buf = io.BytesIO()
     comment = "; ".join(f"{k}: {v}" for k, v in meta.items())
     img.save(buf, "JPEG", quality=90, subsampling=0, comment=comment.encode())
@@ -135,8 +135,8 @@ def encode(img: Image.Image, meta: dict[str, str], limit: int = DISCORD_DEFAULT_
         return Encoded(data, "image/png", img.width, img.height, "")
     over = f"PNG would be {_mb(len(data))}, over the {_mb(limit)} limit"
     for mime, fn, name in (("image/webp", _webp_lossless, "lossless WebP"),
-                           ("image/webp", _webp, "WebP q90"),
-                           ("image/jpeg", _jpeg, "JPEG q90")):  # fmt: skip
+                           ("image/webp", webp, "WebP q90"),
+                           ("image/jpeg", jpeg, "JPEG q90")):  # fmt: skip
         if max(img.size) > 16383 and mime == "image/webp":
             continue  # WebP's largest side
         data = fn(img, meta)
@@ -146,7 +146,7 @@ def encode(img: Image.Image, meta: dict[str, str], limit: int = DISCORD_DEFAULT_
     while len(data) > limit and min(scaled.size) > MIN_SIDE:
         size = (max(1, round(scaled.width * 0.8)), max(1, round(scaled.height * 0.8)))
         scaled = img.resize(size, Image.Resampling.LANCZOS)
-        data = _jpeg(scaled, meta)
+        data = jpeg(scaled, meta)
     if len(data) > limit:
         raise BotError(f"cannot fit a picture in {limit} bytes")
     note = f"{over}: sent as JPEG q90 at {scaled.width}x{scaled.height}"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-FORMATS = {"png": "image/png", "webp": "image/webp", "jpg": "image/jpeg"}  # extension -> type
+from bot.compose.encode import EXTENSIONS
+
+# extension -> type: the still formats the bot encodes (bot.compose.encode.EXTENSIONS, the one table)
+FORMATS = {ext: mime for mime, ext in EXTENSIONS.items() if ext in ("png", "webp", "jpg")}
 
 
 def permalink(base_url: str, code: str) -> str | None:

@@ -21,7 +21,7 @@ from PIL import Image
 
 from bot.art.code import format_code
 from bot.art.recipe import Recipe
-from bot.compose.encode import _jpeg, _webp  # the bot's own lossy encoders, metadata included
+from bot.compose.encode import jpeg, webp  # the bot's own lossy encoders, metadata included
 from bot.errors import BotError, QueueClosed, QueueFull
 from bot.feeds.alt import alt_text
 from bot.feeds.content import TextLimits
@@ -156,4 +156,4 @@ def convert(png: bytes, ext: str) -> bytes:
     img.load()
     meta = {k: v for k, v in getattr(img, "text", {}).items() if isinstance(v, str)}
     rgb = img.convert("RGB")
-    return _webp(rgb, meta) if ext == "webp" else _jpeg(rgb, meta)
+    return webp(rgb, meta) if ext == "webp" else jpeg(rgb, meta)
