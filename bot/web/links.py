@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from bot.compose.encode import EXTENSIONS
 
-# extension -> type: the still formats the bot encodes (bot.compose.encode.EXTENSIONS, the one table)
+# extension -> type: the stills the bot encodes (from the one table, EXTENSIONS)
 FORMATS = {ext: mime for mime, ext in EXTENSIONS.items() if ext in ("png", "webp", "jpg")}
 
 
