@@ -134,6 +134,24 @@ async def test_webp_jpeg_and_the_bots_sizes(renderer, tmp_path):
             assert "Traceback" not in await resp.text()
 
 
+async def test_the_painting_has_its_animated_loop(renderer, tmp_path):
+    import av
+
+    c = code(4, quote=False, side=60)
+    async with site(renderer, tmp_path) as client:
+        page = await (await client.get(f"/p/{c}")).text()
+        assert f'href="/p/{c}.mp4"' in page  # the page links to it
+        resp = await client.get(f"/p/{c}.mp4?size=small")
+        assert resp.status == 200 and resp.content_type == "video/mp4"
+        assert resp.headers["Cache-Control"].endswith("immutable")
+        with av.open(io.BytesIO(await resp.read())) as video:
+            stream = video.streams.video[0]
+            assert (stream.width, stream.height, stream.frames) == (320, 320, 96)
+        again = await client.get(f"/p/{c}.mp4?size=small")
+        assert (await again.read())[:8] and client.renders.painted == 2  # type: ignore[attr-defined]
+        assert (await client.get(f"/p/{c}.mp4?size=4x")).status == 400
+
+
 async def test_bad_codes_are_404_pages_that_say_why(renderer, tmp_path):
     async with site(renderer, tmp_path) as client:
         for path in ("/p/zzz", "/p/2-3zk8q2-s99999x2", "/p/9-abc.png", "/nothing/here"):

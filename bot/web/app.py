@@ -29,9 +29,10 @@ from bot.art.recipe import Recipe
 from bot.describe import describe_recipe
 from bot.errors import BotError, CodeError, UserError
 from bot.experiments import series_recipes
+from bot.forms import DEFAULT_ANIMATION_SIZE, animation_sized
 from bot.store import Store
 from bot.web import gallery, paintform
-from bot.web.links import FORMATS, picture_path
+from bot.web.links import ANIMATION, FORMATS, picture_path
 from bot.web.renders import WHOLE, Busy, Renders
 from bot.web.sizes import SIZES, THUMBNAIL, sized
 
@@ -175,7 +176,7 @@ def _recipe(text: str) -> Recipe:
 async def painting(request: web.Request) -> web.StreamResponse:
     name = request.match_info["name"]
     stem, dot, ext = name.rpartition(".")
-    if dot and ext.lower() in FORMATS:
+    if dot and (ext.lower() in FORMATS or ext.lower() == ANIMATION):
         return await picture(request, stem, ext.lower())
     return await painting_page(request, name)
 
@@ -191,8 +192,11 @@ async def picture(request: web.Request, text: str, ext: str) -> web.StreamRespon
     _only(request, "size")
     recipe = _recipe(text)
     _canonical(request, text, recipe, ext)
+    size = request.query.get("size")
+    if ext == ANIMATION and size is None:
+        size = DEFAULT_ANIMATION_SIZE  # a loop as the Animate button makes it, not at 4K
     try:
-        wanted = sized(recipe, request.query.get("size"))
+        wanted = sized(recipe, size)
     except UserError as e:
         raise Problem(400, f"{e}.") from None
     renders = request.app[SITE].renders
@@ -265,6 +269,8 @@ def _variants(r: Recipe) -> list[tuple[str, str]]:
             name = {"2x": "2×", "4k": "4K"}[size]
             links.append((f"{name} PNG {big.w}×{big.h}", picture_path(code, "png", size)))
     links += [("WebP", picture_path(code, "webp")), ("JPEG", picture_path(code, "jpg"))]
+    loop = animation_sized(r)
+    links.append((f"Animated loop, MP4 {loop.w}×{loop.h}, 4 s", picture_path(code, ANIMATION)))
     if r.quote != "none":
         bare = replace(r, quote="none", signature=False, quote_variant=0, voice="any")
         links.append(("Without the quote", page_path(format_code(bare))))

@@ -8,6 +8,7 @@ from bot.compose.encode import EXTENSIONS
 
 # extension -> type: the stills the bot encodes (from the one table, EXTENSIONS)
 FORMATS = {ext: mime for mime, ext in EXTENSIONS.items() if ext in ("png", "webp", "jpg")}
+ANIMATION = "mp4"  # /p/{code}.mp4: the painting's animated loop (bot/motion)
 
 
 def permalink(base_url: str, code: str) -> str | None:
@@ -20,7 +21,7 @@ def permalink(base_url: str, code: str) -> str | None:
 
 def picture_path(code: str, ext: str = "png", size: str | None = None) -> str:
     """The path of the painting's file on the site, at one of the bot's sizes (None: as coded)."""
-    if ext not in FORMATS:
+    if ext not in FORMATS and ext != ANIMATION:
         raise ValueError(f"{ext!r} is not one of {', '.join(FORMATS)}")
     tail = f"?size={size}" if size else ""
     return f"/p/{quote(code, safe=',.-')}.{ext}{tail}"

@@ -21,14 +21,19 @@ from PIL import Image
 
 from bot.art.code import format_code
 from bot.art.recipe import Recipe
-from bot.compose.encode import jpeg, webp  # the bot's own lossy encoders, metadata included
+from bot.compose.encode import (
+    DISCORD_DEFAULT_LIMIT,
+    jpeg,
+    webp,
+)  # the bot's own lossy encoders, metadata included
 from bot.errors import BotError, QueueClosed, QueueFull
 from bot.feeds.alt import alt_text
 from bot.feeds.content import TextLimits
+from bot.forms import Form
 from bot.jobs import Owner, Priority, RenderQueue
 from bot.pipeline import PaintSpec, Picture
 from bot.web.cache import DiskCache, Entry
-from bot.web.links import FORMATS
+from bot.web.links import ANIMATION, FORMATS
 
 log = logging.getLogger(__name__)
 WEB_OWNER = Owner(user=0)  # no Discord id is 0, and feeds' owners are negative
@@ -61,7 +66,7 @@ class Renders:
     async def picture(self, recipe: Recipe, ext: str = "png") -> Entry:
         """The entry of `recipe` painted as `ext`: cached, joined in flight, or started (Busy
         past the caps). Cancelling the caller leaves the work going."""
-        if ext not in FORMATS:
+        if ext not in FORMATS and ext != ANIMATION:
             raise ValueError(f"unknown format {ext!r}")
         key = cache_key(recipe, ext)
         entry = self.cache.get(key)
@@ -69,7 +74,9 @@ class Renders:
             return entry
         flight = self._flights.get(key)
         if flight is None:
-            if ext == "png":
+            if ext == ANIMATION:  # a loop: one queue job of its own, like a PNG
+                flight = self._fly(key, self._paint(key, recipe, Form.loop()), painting=True)
+            elif ext == "png":
                 flight = self._fly(key, self._paint(key, recipe), painting=True)
             else:
                 source = self._source(recipe)  # Busy now, not inside the task
@@ -114,8 +121,10 @@ class Renders:
         task.add_done_callback(landed)
         return task
 
-    async def _paint(self, key: str, recipe: Recipe) -> Entry:
-        spec = PaintSpec(recipe, byte_limit=WHOLE)
+    async def _paint(self, key: str, recipe: Recipe, form: Form | None = None) -> Entry:
+        # A loop is held to Discord's upload limit like the bot's own (its size fallback).
+        limit = WHOLE if form is None else DISCORD_DEFAULT_LIMIT
+        spec = PaintSpec(recipe, byte_limit=limit, form=form or Form())
         try:
             handle, _ = await self.queue.submit_once(spec, WEB_OWNER, Priority.BACKGROUND)
         except QueueFull as e:
@@ -124,7 +133,9 @@ class Renders:
             raise Busy("the painter is starting or restarting") from None
         picture = await handle.result()
         self.painted += 1
-        meta = await asyncio.to_thread(describe, picture)
+        meta = (
+            await asyncio.to_thread(describe, picture) if form is None else {"code": picture.code}
+        )
         return await self.cache.put(key, picture.data, picture.mime, meta)
 
     async def _encode(self, key: str, recipe: Recipe, ext: str, source: Awaitable[Entry]) -> Entry:
