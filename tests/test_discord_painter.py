@@ -457,3 +457,17 @@ def test_a_result_links_to_its_page_on_the_web_only_when_the_site_is_public(rend
     assert linked.embed.url == f"https://art.example.org/p/{picture.code}"
     assert f"(https://art.example.org/p/{picture.code})" in linked.embed.description
     assert result(picture, requester=1).embed.url is None
+
+
+async def test_about_links_to_the_web_site_when_it_has_a_public_address():
+    painter = RecordingPainter()
+    cog = PaintCog(painter, queue=None)  # type: ignore[arg-type]
+    it = FakeInteraction()
+    await cog.about.callback(cog, it)
+    assert it.log.last("send_message")[1]["embed"].url is None
+    painter.web_url = "https://art.example.org"
+    it = FakeInteraction()
+    await cog.about.callback(cog, it)
+    embed = it.log.last("send_message")[1]["embed"]
+    assert embed.url == "https://art.example.org"
+    assert "(https://art.example.org/about)" in embed.fields[-1].value

@@ -273,11 +273,18 @@ class PaintCog(commands.Cog):
             name="Commands",
             value=(
                 "`/paint layers:16` · `/replay code` · `/animate code` · `/blend a b` · "
-                "`/queue` · `/daily set` (admins)\nUnder each picture: **Vary** paints four "
-                "siblings to pick from, **Animate** makes it move"
+                "`/history show` · `/queue` · `/daily set` · `/settings` (admins)\nUnder each "
+                "picture: **Vary** paints four siblings to pick from, **Animate** makes it "
+                "move, **Remix** edits its options; on any message, **Apps → Replay this "
+                "image** or **Paint this message**"
             ),
             inline=False,
         )
+        site = getattr(self.painter, "web_url", "")
+        if site:  # the web site's public address: every painting has a page there
+            about = f"{site.rstrip('/')}/about"
+            embed.add_field(name="On the web", value=f"{site} · [what a CPPN is]({about})")
+            embed.url = site
         await interaction.response.send_message(
             embed=embed, ephemeral=True, allowed_mentions=messages.NO_MENTIONS
         )
