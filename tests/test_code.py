@@ -9,7 +9,9 @@ from PIL import Image
 
 from bot.art import recipe as rc
 from bot.art.code import MAX_CODE, decode_seed, encode_seed, fmt_float, format_code, parse_code
+from bot.art.palettes import PALETTE_NAMES
 from bot.art.recipe import Recipe
+from bot.art.symmetry import SYMMETRIES
 from bot.errors import CodeError, RecipeError
 from bot.quotes.voices import VOICE_NAMES, VOICES
 
@@ -60,11 +62,14 @@ def recipes(draw) -> Recipe:
         kw["blend_seed"] = draw(st.integers(0, rc.MAX_SEED))
         kw["blend_t"] = draw(_float(0.001, 1.0))
     kw["nudges"] = draw(st.text(alphabet=rc.NUDGE_DIGITS, max_size=16))
+    if kw["color"] in rc.PALETTE_COLORS:  # issue 17: palettes and symmetry
+        kw["palette"] = draw(st.sampled_from(PALETTE_NAMES))
+    kw["symmetry"] = draw(st.sampled_from(SYMMETRIES))
     try:
         return Recipe(**kw)
     except RecipeError as e:
         # too big to render, or a code too long to write, is a valid rejection, not a failure
-        assume(e.param not in ("work", "variations"))
+        assume(e.param not in ("work", "variations", "options"))
         raise
 
 
@@ -100,6 +105,19 @@ def test_longest_possible_code_fits(engine, voice, length):
     assert len(code) <= MAX_CODE, code
     assert len(code) == length  # the longest form of every token at once
     assert parse_code(code) == r
+
+
+def test_palette_and_symmetry_at_their_longest_pass_the_limit_and_are_refused_clearly():
+    """A palette (h -> h20) and a symmetry (r13) add five characters: with every other token at
+    its longest the code would be 82, so that recipe is refused, naming the limit; the same
+    recipe with the voice or the quote variant left at its default fits."""
+    longest = dict(_LONGEST, color="rgb", palette=PALETTE_NAMES[-1], symmetry=SYMMETRIES[-1])
+    with pytest.raises(RecipeError) as err:
+        Recipe(**longest, voice="nietzsche")
+    assert err.value.param == "options" and "82" in str(err.value) and "80" in str(err.value)
+    for spare in ({"voice": "any", "quote_variant": 99}, {"voice": "any", "signature": False}):
+        r = Recipe(**{**longest, **spare})
+        assert len(format_code(r)) <= MAX_CODE and parse_code(format_code(r)) == r
 
 
 @given(st.text(max_size=120))
@@ -158,6 +176,11 @@ GOLDEN_CODES = {
     "1-2a-tps64x64": "9970058f437d537587f1598ba26d6b21f126ac0c89d482242b91c0ec558b0e45",
     "1-k8-axrz3m0.5c0.1,-0.2hs64x64": "b4b8cd69aeca1af0074550f8887f80b56408d731a4aaecb74e0e21aba61c487d",  # noqa: E501
     "1-5-d0gs64x64": "b6cd313c9ef9a0ff8b5159c2bcd16e1bf4f02584a8bc29a06e174b8a2f28ad04",
+    # issue 17: sunset; quad; radial-8 through the seed's random palette; bw through citrus
+    "2-1-h2s64x64": "a529ee8baab5f2d6c125f7dc131d7a67a1ed05eefe8c01b26668eaee95eaada9",
+    "2-5-r3s64x64": "c99e7d3abf539ad2c14fd51bb14e58a5a4dfcd0d262e573ad8704202c0a97ec8",
+    "2-9-d6r9h1s64x64": "5b1f5cdb02e23ccafdccaaf1bfe41d872d49abe92fcbe49231c9209db270d7b5",
+    "2-k8-g12s64x64": "728554844b5166d61b3a608e18e551273da7226f064058849a911dcea3bd666b",
 }
 
 
@@ -195,7 +218,8 @@ def test_quote_variant_changes_only_the_quote_seed():
 def test_version_1_codes_mean_the_legacy_engine_and_round_trip_unchanged():
     others = ["1-3zk8q2", "1-3zk8q2-d16w32as", "1-7a-u100m0.01s1920x1080", "1-ab-c0.1,-0.2",
               "1-ab-q", "1-ab-yk12vt"]  # fmt: skip
-    for code in [*GOLDEN_CODES, *sorted(CHAOTIC_CODES), *others]:
+    legacy = [code for code in GOLDEN_CODES if code.startswith("1-")]
+    for code in [*legacy, *sorted(CHAOTIC_CODES), *others]:
         r = parse_code(code)
         assert r.quote_engine == 1 and r.voice == "any"
         assert format_code(r) == code

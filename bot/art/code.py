@@ -9,24 +9,35 @@ voices), 2 the aphorism engine with voices. `<seed>` is the seed in Crockford ba
 letters without i, l, o, u; when read, o means 0 and i, l mean 1). `<tokens>` lists only the
 parameters that differ from the defaults, each a key letter and a value, in this order:
 
-    d<layers> w<width> f<floor> a<act> n<std>|u<range>|t b r z<zdim> p m<zoom> c<x>,<y> g|h
-    x<seed>,<t> j<digits> s<w>x<h> q y k<n> e<voice> v<place>
+    d<layers> w<width> f<floor> a<act> n<std>|u<range>|t b r r<sym> z<zdim> p m<zoom> c<x>,<y>
+    g|h|g<pal>|h<pal> x<seed>,<t> j<digits> s<w>x<h> q y k<n> e<voice> v<place>
 
 f: halving schedule down to floor; a: activation (t tanh, s sin, r relu, m sigmoid, p softplus,
 g gaussian, x mix); n: normal init with std; u: uniform init in +-range; t: PyTorch's default init;
-b: biases on every hidden layer; r: radius input; z: latent inputs; p: raw pixel coordinates;
-m: zoom; c: centre; g: black and white; h: hsv colour; x: a blend, t of the way to the same
-network drawn from another seed (written in decimal); j: the variations taken, one digit each (1-4
-a subtle Vary's tiles, 5-8 a strong one's; bot/art/explore.py); s: size in pixels; q: no quote;
-y: the bot's signature instead of a generated philosopher; k: the n-th other quote for the
-same picture (the New quote button); e: the quote's voice, version 2 only (its letter in
-bot.quotes.voices; the default voice "any" has no token); v: quote placement (t top, c centre,
-b bottom). The quote comes from the seed, the engine the version names, and the voice.
+b: biases on every hidden layer; r: radius input; r<sym>: a symmetry, its number in
+bot.art.symmetry.SYMMETRIES (1 mirror-x, 2 mirror-y, 3 quad, 4-13 radial-3 to radial-12);
+z: latent inputs; p: raw pixel coordinates; m: zoom; c: centre; g: black and white; h: hsv
+colour; g<pal>: the black-and-white output through a palette, h<pal>: the rgb outputs through a
+palette, <pal> its number in bot.art.palettes.PALETTE_NAMES (1 random, from the seed; 2 on the
+named ones; hsv takes no palette, so h<pal> is free to mean rgb); x: a blend, t of the way to
+the same network drawn from another seed (written in decimal); j: the variations taken, one
+digit each (1-4 a subtle Vary's tiles, 5-8 a strong one's; bot/art/explore.py); s: size in
+pixels; q: no quote; y: the bot's signature instead of a generated philosopher; k: the n-th
+other quote for the same picture (the New quote button); e: the quote's voice, version 2 only
+(its letter in bot.quotes.voices; the default voice "any" has no token); v: quote placement (t
+top, c centre, b bottom). The quote comes from the seed, the engine the version names and the
+voice.
+
+A flag key (t b r p g h q y) followed by digits is a token of its own (r and r3 are two tokens,
+the radius and a symmetry); a token always starts with a letter, so `rr3` reads one way only.
+The colour tokens g, h, g<pal> and h<pal> fill one slot: a code names its colour once.
 
 Version 2 writes numbers below 1 without their leading zero (m.01, c-.00123,.5), which keeps its
-longest code (every token at its longest, the voice included) at 77 characters; version 1 codes
-are written exactly as they always were. Both versions read either form. Blends and variations
-can lengthen a code without end, so a recipe whose code would pass MAX_CODE is refused (Recipe).
+longest code (every token at its longest, the voice included) at 77 characters without palette
+and symmetry; version 1 codes are written exactly as they always were. Both versions read either
+form. A palette adds two characters to the colour token (h -> h20) and a symmetry three (r13):
+82 at the very longest, so a recipe whose code would pass MAX_CODE is refused (Recipe), as one
+whose blends and variations (which can lengthen a code without end) would.
 
 A bare integer is read as the version-1 default recipe with that seed (it was a valid code before
 version 2 existed, and keeps meaning the same picture and quote).
@@ -37,7 +48,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from bot.art.palettes import PALETTE_NAMES
 from bot.art.recipe import Recipe
+from bot.art.symmetry import SYMMETRIES
 from bot.errors import CodeError, RecipeError
 from bot.quotes.voices import BY_LETTER, BY_NAME, DEFAULT_VOICE
 
@@ -123,6 +136,8 @@ def _tokens(r: Recipe, short: bool):
         yield "b"
     if r.inputs == "xyr":
         yield "r"
+    if r.symmetry != d.symmetry:
+        yield f"r{SYMMETRIES.index(r.symmetry)}"
     if r.zdim:
         yield f"z{r.zdim}"
     if r.coords == "raw":
@@ -131,8 +146,9 @@ def _tokens(r: Recipe, short: bool):
         yield "m" + num(r.zoom)
     if (r.cx, r.cy) != (d.cx, d.cy):
         yield f"c{num(r.cx)},{num(r.cy)}"
-    if r.color != "rgb":
-        yield {"bw": "g", "hsv": "h"}[r.color]
+    if r.color != "rgb" or r.palette != d.palette:
+        palette = PALETTE_NAMES.index(r.palette) or ""  # "none" (0) is no number
+        yield {"bw": "g", "hsv": "h", "rgb": "h"}[r.color] + str(palette)
     if r.blend_t:
         yield f"x{r.blend_seed},{num(r.blend_t)}"
     if r.nudges:
@@ -198,11 +214,29 @@ def _parse_tokens(text: str) -> dict[str, object]:
     seen: set[str] = set()
     for match in _TOKEN.finditer(text):
         key, value = match.group()[0], match.group()[1:]
-        if key in seen:
-            raise CodeError(f"the replay code sets {key!r} twice")
-        seen.add(key)
+        slot = _slot(key, value)
+        if _clashes(slot, key) & seen:
+            what = "the colour" if key in "gh" else repr(key + "<n>" if "#" in slot else key)
+            raise CodeError(f"the replay code sets {what} twice")
+        seen.add(slot)
         params.update(_read_token(key, value))
     return params
+
+
+def _slot(key: str, value: str) -> str:
+    """What a token sets, for the twice-set check: a flag with digits is a key of its own (r
+    the radius, r3 a symmetry); g<pal> and h<pal> are the colour."""
+    if key in "gh" and value:
+        return "colour"
+    return key + "#" if key in _FLAGS and value else key
+
+
+def _clashes(slot: str, key: str) -> set[str]:
+    """The slots a token may not meet: its own, and a palette colour meets g and h (bare g and
+    h keep their old reading, the last one read wins)."""
+    if slot == "colour":
+        return {"colour", "g", "h"}
+    return {slot, "colour"} if key in "gh" else {slot}
 
 
 def _num(key: str, value: str, kind: type) -> int | float:
@@ -220,9 +254,27 @@ _FLAGS = {
     "q": {"quote": "none"}, "y": {"signature": True},
 }  # fmt: skip
 _PLACES = {"t": "top", "c": "centre", "b": "bottom"}
+# Flags that also take a number: (what the number indexes, the field it sets, other fields).
+_NUMBERED = {
+    "r": (SYMMETRIES, "symmetry", {}),
+    "g": (PALETTE_NAMES, "palette", {"color": "bw"}),
+    "h": (PALETTE_NAMES, "palette", {"color": "rgb"}),
+}
+
+
+def _numbered(key: str, value: str) -> dict[str, object]:
+    names, field, rest = _NUMBERED[key]
+    if not value.isdigit() or value[0] == "0" or int(value) >= len(names):
+        raise CodeError(
+            f"{key!r} in the replay code takes a {field} number from 1 to {len(names) - 1} "
+            f"(got {value!r})"
+        )
+    return {field: names[int(value)], **rest}
 
 
 def _read_token(key: str, value: str) -> dict[str, object]:
+    if key in _NUMBERED and value:
+        return _numbered(key, value)
     if key in _FLAGS:
         if value:
             raise CodeError(f"{key!r} in the replay code takes no value (got {value!r})")

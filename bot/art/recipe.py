@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields, replace
 
+from bot.art.palettes import PALETTE_NAMES
+from bot.art.symmetry import SYMMETRIES
 from bot.errors import RecipeError
 from bot.quotes.voices import DEFAULT_VOICE, VOICE_NAMES
 
@@ -19,6 +21,7 @@ SCHEDULES = ("constant", "halving")
 INPUTS = ("xy", "xyr")
 COORDS = ("norm", "raw")
 COLORS = ("rgb", "bw", "hsv")
+PALETTE_COLORS = ("rgb", "bw")  # hsv is a colour mapping of its own (bot/art/palettes.py)
 QUOTES = ("generated", "none")  # custom text travels beside the code, not in it
 PLACEMENTS = ("auto", "top", "centre", "bottom")
 # 1: the legacy neural engine, what every version-1 code means; 2: the aphorism engine (voices).
@@ -93,6 +96,10 @@ class Recipe:
     blend_seed: int = 0
     blend_t: float = 0.0
     nudges: str = ""
+    # The outputs through a palette (bot/art/palettes.py; "none": read as the colour mode says),
+    # and the image plane folded before the network (bot/art/symmetry.py).
+    palette: str = "none"
+    symmetry: str = "none"
 
     def __post_init__(self) -> None:
         for name in ("std", "range", "zoom", "cx", "cy", "blend_t"):
@@ -234,8 +241,13 @@ def _validate(r: Recipe) -> None:
     if not isinstance(r.nudges, str) or r.nudges.strip(NUDGE_DIGITS):
         allowed = f"digits from {NUDGE_DIGITS[0]} to {NUDGE_DIGITS[-1]}"
         raise RecipeError("nudges", r.nudges, allowed)
+    _check_choice("palette", r.palette, PALETTE_NAMES)
+    _check_unused(r, "palette", r.color in PALETTE_COLORS, "with color rgb or bw")
+    _check_choice("symmetry", r.symmetry, SYMMETRIES)
     check_budget(r, MAX_WORK)
-    if r.nudges or r.blend_t:  # the only tokens that can push a code past its limit
+    # The only tokens that can push a code past its limit: variations and blends without end,
+    # palette and symmetry by a few characters when every other token is at its longest.
+    if r.nudges or r.blend_t or r.palette != "none" or r.symmetry != "none":
         _check_code_length(r)
 
 
@@ -243,13 +255,20 @@ def _check_code_length(r: Recipe) -> None:
     from bot.art.code import MAX_CODE, format_code  # the code module imports this one
 
     code = format_code(r)
-    if len(code) > MAX_CODE:
+    if len(code) <= MAX_CODE:
+        return
+    if r.nudges or r.blend_t:
         raise RecipeError(
             "variations",
             f"{len(r.nudges)} deep",
             f"a replay code of at most {MAX_CODE} characters (this one would be {len(code)}): "
             "vary an earlier picture of the line",
         )
+    raise RecipeError(
+        "options",
+        f"{len(code)} characters of code",
+        f"a replay code of at most {MAX_CODE} characters: leave an option at its default",
+    )
 
 
 def check_budget(r: Recipe, limit: float) -> None:

@@ -28,7 +28,9 @@ from bot.art.network import (
     stack_networks,
     tanh_as_sigmoid,
 )
+from bot.art.palettes import apply_palette
 from bot.art.recipe import Recipe
+from bot.art.symmetry import fold_axes, fold_plane, folds
 from bot.cpus import CpuBudget, one_thread_per_kernel
 from bot.errors import UserError
 
@@ -80,21 +82,50 @@ def _axis(n: int, short: int, raw: bool, start: int = 0, stop: int | None = None
     return (idx - n / 2) / short  # centred; the short side spans -0.5..0.5
 
 
+def _offsets(n: int, short: int, start: int = 0, stop: int | None = None) -> torch.Tensor:
+    """Pixel centres' offsets from the image centre along one axis, in short sides (exact:
+    pixel i and pixel n-1-i get opposite values, bit for bit)."""
+    idx = torch.arange(start, n if stop is None else stop, dtype=torch.float64)
+    return (idx + (0.5 - n / 2)) / short
+
+
+def _unfold(offset: torch.Tensor, n: int, short: int, raw: bool) -> torch.Tensor:
+    """Offsets from the centre (folded) back to the axis's coordinates, as _axis gives them."""
+    return (offset + n / (2 * short)) * RAW_SPAN if raw else offset
+
+
+def _folded(r: Recipe, row0: int, row1: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """xs [w] and ys [rows] (mirrors), or x and y [rows, w] (radial), before zoom and pan,
+    with the recipe's symmetry folded in (bot/art/symmetry.py)."""
+    short, raw = min(r.w, r.h), r.coords == "raw"
+    u, v = _offsets(r.w, short), _offsets(r.h, short, row0, row1)
+    if folds(r.symmetry):
+        u, v = fold_plane(r.symmetry, u[None, :], v[:, None])
+    else:
+        u, v = fold_axes(r.symmetry, u, v)
+        v = v[:, None]
+    return _unfold(u, r.w, short, raw), _unfold(v, r.h, short, raw)
+
+
 def coordinates(r: Recipe, latent: torch.Tensor, row0: int, row1: int) -> torch.Tensor:
     """Network inputs for rows [row0, row1): [(row1-row0) * w, n_inputs], float32.
 
     Computed in float64 and rounded once to float32, written column by column into the result
     (no float64 meshgrid and stack: the same values, a third of the memory traffic)."""
-    short = min(r.w, r.h)
-    raw = r.coords == "raw"
-    xs = r.cx + r.zoom * _axis(r.w, short, raw)
-    ys = r.cy + r.zoom * _axis(r.h, short, raw, row0, row1)
+    if r.symmetry == "none":  # the same arithmetic as every code before symmetry (golden tests)
+        short = min(r.w, r.h)
+        raw = r.coords == "raw"
+        xs = _axis(r.w, short, raw)
+        ys = _axis(r.h, short, raw, row0, row1)[:, None]
+    else:
+        xs, ys = _folded(r, row0, row1)
+    xs, ys = r.cx + r.zoom * xs, r.cy + r.zoom * ys
     n_in = (3 if r.inputs == "xyr" else 2) + r.zdim
-    pts = torch.empty((len(ys), len(xs), n_in), dtype=torch.float32)
+    pts = torch.empty((row1 - row0, r.w, n_in), dtype=torch.float32)
     pts[..., 0] = xs
-    pts[..., 1] = ys[:, None]
+    pts[..., 1] = ys
     if r.inputs == "xyr":
-        pts[..., 2] = torch.sqrt(xs**2 + (ys**2)[:, None])
+        pts[..., 2] = torch.sqrt(xs**2 + ys**2)
     if r.zdim:
         pts[..., n_in - r.zdim :] = latent.to(torch.float32)
     return pts.reshape(-1, n_in)
@@ -108,13 +139,30 @@ def hsv_to_rgb(hsv: torch.Tensor) -> torch.Tensor:
     return v.unsqueeze(-1) * (1 - s.unsqueeze(-1) * ramp)
 
 
-def to_rgb8(out: torch.Tensor, color: str) -> torch.Tensor:
-    """Network outputs in (0, 1) -> uint8 RGB, [..., 3]."""
-    if color == "bw":
+def to_rgb8(out: torch.Tensor, color: str, palette: str = "none", seed: int = 0) -> torch.Tensor:
+    """Network outputs in (0, 1) -> uint8 RGB, [..., 3] (through the palette, if any: the seed
+    draws the random one)."""
+    if palette != "none":
+        out = apply_palette(out, palette, seed)
+    elif color == "bw":
         out = out.expand(*out.shape[:-1], 3)
     elif color == "hsv":
         out = hsv_to_rgb(out)
     return (out * 255.0).round_().clamp_(0, 255).to(torch.uint8)
+
+
+def colours(out: torch.Tensor, recipes: list[Recipe]) -> torch.Tensor:
+    """A tile's outputs, batch first ([N, n_out], or B recipes' [B * N or B, N, n_out]), to
+    uint8 RGB, each recipe's part in its own colours."""
+    first = recipes[0]
+    same = (first.palette, first.seed if first.palette == "random" else 0)
+    if all((r.palette, r.seed if r.palette == "random" else 0) == same for r in recipes):
+        return to_rgb8(out, first.color, first.palette, first.seed)  # color: one architecture
+    parts = out.reshape(len(recipes), -1, out.shape[-1])
+    pairs = zip(parts, recipes, strict=True)
+    return torch.cat([to_rgb8(o, r.color, r.palette, r.seed) for o, r in pairs]).view(
+        *out.shape[:-1], 3
+    )
 
 
 @dataclass
@@ -260,7 +308,7 @@ class Renderer:
         if self.device.type == "cpu":
             scratch = getattr(self._local, "scratch", None) or Scratch()
             self._local.scratch = scratch
-        return to_rgb8(forward(net, x, scratch), recipes[0].color)
+        return colours(forward(net, x, scratch), recipes)
 
 
 def render(recipe: Recipe, device: str = "auto") -> np.ndarray:
