@@ -99,3 +99,37 @@ def test_batched_recipes_each_get_their_own_palette(renderer):
     batch = renderer.render_batch(recipes)
     for r, px in zip(recipes, batch, strict=True):
         assert np.array_equal(px, renderer.render(r))
+
+
+def test_outputs_that_overflow_to_nan_paint_the_palettes_start():
+    out = torch.tensor([[float("nan")] * 3, [float("inf"), 0.0, float("-inf")]])
+    for name in ("sunset", "random"):
+        got = pal.apply_palette(out, name, 1)
+        assert torch.isfinite(got).all()
+        assert torch.equal(got[0], pal.gradient(name, 1, torch.zeros(())))
+
+
+def test_cli_paints_and_replays_with_a_palette_and_a_symmetry(tmp_path, capsys):
+    from bot.cli import main
+
+    out = tmp_path / "a.png"
+    args = ["--size", "32x32", "--no-quote", "--device", "cpu", "-o", str(out)]
+    assert main(["paint", "--seed", "5", "--palette", "neon", "--symmetry", "radial-6", *args]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "2-5-r7h8s32x32q"
+    assert main(["replay", "2-5-r7h8s32x32q", "--palette", "ink", "--symmetry", "none", *args]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "2-5-h6s32x32q"
+    assert main(["replay", "2-5-hs32x32q", "--palette", "ink", *args]) == 2  # hsv: no palette
+    assert "rgb or bw" in capsys.readouterr().err
+
+
+def test_experiments_palettes_draws_every_palette_on_one_sheet(tmp_path):
+    from PIL import Image
+
+    from bot.cli import main
+
+    out = tmp_path / "sheet.png"
+    assert (
+        main(["experiments", "--palettes", "--cell", "64", "--device", "cpu", "-o", str(out)]) == 0
+    )
+    with Image.open(out) as sheet:
+        assert sheet.width > 600 and sheet.height > 11 * 64

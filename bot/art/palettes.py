@@ -91,7 +91,8 @@ def gradient(name: str, seed: int, t: torch.Tensor) -> torch.Tensor:
     seed draws the random one)."""
     import torch
 
-    t = t.clamp(0.0, 1.0).unsqueeze(-1)
+    # A network that overflows (relu or softplus, huge weights, deep) gives NaN: its start.
+    t = torch.nan_to_num(t, nan=0.0).clamp_(0.0, 1.0).unsqueeze(-1)
     if name == RANDOM:
         a, b, c, d = (torch.tensor(v, dtype=t.dtype, device=t.device)
                       for v in cosine_coefficients(seed))  # fmt: skip
