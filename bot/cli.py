@@ -17,8 +17,11 @@ from pathlib import Path
 from bot import config_commands as config_verbs
 from bot.art import recipe as rc
 from bot.art.code import parse_code
+from bot.art.lively import lively
+from bot.art.palettes import PALETTE_NAMES
 from bot.art.recipe import Recipe
 from bot.art.render import Progress, Renderer
+from bot.art.symmetry import SYMMETRIES
 from bot.compose.encode import EXTENSIONS
 from bot.discordbot import commands as discord_verbs
 from bot.errors import DiscordUnreachable, SettingsError, StoreError, TokenRejected, UserError
@@ -72,6 +75,16 @@ _VOICE_HELP = (
 )
 
 
+def _add_look(p: argparse.ArgumentParser, default: str | None) -> None:
+    """--palette and --symmetry (paint: their defaults; replay: the code's own unless given)."""
+    p.add_argument("--palette", choices=PALETTE_NAMES, default=default,
+                   help="the outputs through a palette: random (from the seed) or a named one; "
+                   "none reads them as rgb/bw (see `experiments --palettes`)")  # fmt: skip
+    p.add_argument("--symmetry", choices=SYMMETRIES, default=default,
+                   help="fold the picture: mirror-x (left = right), mirror-y, quad, or radial-N, "
+                   "a kaleidoscope of N wedges")  # fmt: skip
+
+
 def _add_output(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", type=Path, required=True, help="PNG file to write")
     p.add_argument("--no-quote", action="store_true", help="paint without a quote")
@@ -121,6 +134,7 @@ def _add_paint(sub) -> None:
     p.add_argument("--centre", type=_centre, default=(d.cx, d.cy), metavar="X,Y")
     p.add_argument("--color", default=d.color, choices=rc.COLORS)
     p.add_argument("--size", type=_size, default=(d.w, d.h), metavar="WxH")
+    _add_look(p, "none")
     _add_output(p)
     p.set_defaults(func=_cmd_paint)
 
@@ -147,6 +161,8 @@ def _recipe_from_args(a: argparse.Namespace) -> Recipe:
         color=a.color,
         w=a.size[0],
         h=a.size[1],
+        palette=a.palette,
+        symmetry=a.symmetry,
     )
 
 
@@ -154,6 +170,7 @@ def _add_replay(sub) -> None:
     p = sub.add_parser("replay", help="paint a replay code again, at any size")
     p.add_argument("code", help="a replay code, or a bare integer seed")
     p.add_argument("--size", type=_size, metavar="WxH", help="render at another size")
+    _add_look(p, None)
     _add_output(p)
     p.set_defaults(func=_cmd_replay)
 
@@ -162,7 +179,12 @@ def _add_experiments(sub) -> None:
     p = sub.add_parser("experiments", help="a contact sheet of the article's experiments")
     p.add_argument("-o", "--output", type=Path, required=True)
     p.add_argument("--seed", type=int, default=1, help="seed shared by every cell")
-    p.add_argument("--cell", type=int, default=200, help="cell size in pixels (64..512)")
+    p.add_argument("--cell", type=int, help="cell size in pixels (64..512; default 200, "
+                   "120 with --palettes or --lively)")  # fmt: skip
+    sheet = p.add_mutually_exclusive_group()
+    sheet.add_argument("--palettes", action="store_true", help="every palette on one sheet")
+    sheet.add_argument("--lively", action="store_true",
+                       help="random paintings sorted by the dull-picture measure")  # fmt: skip
     p.add_argument("--device", default="auto")
     p.set_defaults(func=_cmd_experiments)
 
@@ -223,23 +245,29 @@ def _job(recipe: Recipe, args: argparse.Namespace) -> PaintSpec:
 
 
 def _cmd_paint(args: argparse.Namespace) -> int:
-    return _paint_to_file(_job(_recipe_from_args(args), args), args)
+    recipe = _recipe_from_args(args)
+    if args.seed is None:  # a seed nobody chose: never a flat or noisy picture (bot/art/lively)
+        recipe = lively(recipe, frozenset({"init"} if args.init == "default" else ()))
+    return _paint_to_file(_job(recipe, args), args)
 
 
 def _cmd_replay(args: argparse.Namespace) -> int:
     recipe = parse_code(args.code)
     if args.size:
         recipe = recipe.with_size(*args.size)
-    return _paint_to_file(_job(recipe, args), args)
+    looks = {k: getattr(args, k) for k in ("palette", "symmetry") if getattr(args, k) is not None}
+    return _paint_to_file(_job(replace(recipe, **looks), args), args)
 
 
 def _cmd_experiments(args: argparse.Namespace) -> int:
-    from bot.experiments import contact_sheet
+    from bot.experiments import contact_sheet, lively_sheet, palette_sheet
 
-    if not 64 <= args.cell <= 512:
-        raise UserError(f"--cell {args.cell} is not allowed: a size from 64 to 512")
+    cell = args.cell or (120 if args.palettes or args.lively else 200)
+    if not 64 <= cell <= 512:
+        raise UserError(f"--cell {cell} is not allowed: a size from 64 to 512")
     image_format = _image_format(args.output)  # before the minutes of rendering, not after
-    sheet = contact_sheet(Renderer.create(args.device), seed=args.seed, cell=args.cell)
+    draw = palette_sheet if args.palettes else lively_sheet if args.lively else contact_sheet
+    sheet = draw(Renderer.create(args.device), seed=args.seed, cell=cell)
     try:
         sheet.save(args.output, format=image_format)
     except OSError as e:
