@@ -16,7 +16,8 @@ on its size, so the preview is the picture, coarser). Three numbers, in 8-bit le
   pictures (29 layers, the 128-neuron "Pollock") measure 0.64 to 0.78.
 
 The thresholds were set from 60 random /paint option sets and the article's series over three
-seeds (docs/lively.png shows accepted and rejected samples with their numbers).
+seeds (docs/lively.jpg, `cppn-bot experiments --lively`, shows accepted and rejected samples
+with their numbers).
 
 `lively` is the one function the adapters call: a recipe whose seed nobody chose gets the first
 seed in a fixed sequence (seed -> next_seed(seed) -> ...) whose painting is neither flat nor
