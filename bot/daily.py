@@ -6,9 +6,11 @@ Plain data, no Discord: the Discord daily poster and the feeds both paint it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from datetime import date
 
+from bot.art.lively import lively
 from bot.art.recipe import Recipe
 from bot.quotes.voices import VOICE_NAMES
 
@@ -33,8 +35,19 @@ DAILY_VOICES_FROM = date(2026, 12, 3)
 _DAILY_VOICES = VOICE_NAMES[:8]
 
 
+# From this day on a day whose seed paints a dull picture (flat or noise) gets the next lively
+# seed in lively's fixed sequence (bot/art/lively.py); every earlier day keeps its piece.
+DAILY_LIVELY_FROM = date(2026, 12, 4)
+
+
+@functools.lru_cache(maxsize=64)
 def daily_recipe(day: date) -> Recipe:
     """The piece of the day: derived from the date alone, so every server's can be replayed."""
+    recipe = _drawn(day)
+    return recipe if day < DAILY_LIVELY_FROM else lively(recipe)
+
+
+def _drawn(day: date) -> Recipe:
     digest = hashlib.sha256(f"cppn-bot daily {day.isoformat()}".encode()).digest()
     seed = int.from_bytes(digest[:4], "big")
     look = _DAILY_LOOKS[digest[4] % len(_DAILY_LOOKS)]

@@ -28,6 +28,15 @@ def describe_recipe(r: Recipe) -> str:
         parts.append(f"zoom ×{1 / r.zoom:.3g}")
     if r.color != "rgb":
         parts.append({"bw": "black and white", "hsv": "HSV"}[r.color])
+    if r.palette != "none":
+        parts.append(f"{r.palette} palette")
+    if r.symmetry != "none":
+        parts.append(r.symmetry.replace("-", " "))
+    if r.nudges or r.blend_t:
+        parts.append(" ".join(filter(None, (
+            f"blend t={r.blend_t:g}" if r.blend_t else "",
+            f"variation {r.nudges}" if r.nudges else "",
+        ))))  # fmt: skip
     parts.append(f"{r.w}×{r.h}")
     if r.voice != DEFAULT_VOICE:
         parts.append(f"{r.voice} voice")

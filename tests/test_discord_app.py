@@ -204,3 +204,19 @@ async def test_settings_change_a_limit_that_the_next_paint_obeys(fake, bot):
     shown["member"]["permissions"] = str(ADMIN)
     listing = (await _answer(fake, shown))["data"]["embeds"][0]["description"]
     assert "**private**: yes (set here)" in listing and "**size**: square" in listing
+
+
+async def test_paint_with_a_palette_and_a_mirror_and_the_palette_autocompletes(fake, bot):
+    import numpy as np
+
+    found = await _answer(fake, fake.autocomplete("paint", USER, "palette", "su"))
+    assert [c["value"] for c in found["data"]["choices"]] == ["sunset"]
+    payload = fake.slash("paint", USER, palette="Ocean", symmetry="mirror-x", quote="none",
+                         layers=4, width=8, seed=5)  # fmt: skip
+    result = await _paint(fake, payload)
+    r = parse_code(_code(result))
+    assert (r.palette, r.symmetry, r.seed) == ("ocean", "mirror-x", 5)
+    art = np.asarray(Image.open(io.BytesIO(result.files[0][1])).convert("RGB"))
+    assert np.array_equal(art, art[:, ::-1])  # mirrored about the vertical axis, exactly
+    said = await _one_line(fake, fake.slash("paint", USER, palette="plaid"))
+    assert "Palette 'plaid' is not one of: none, random, sunset" in said

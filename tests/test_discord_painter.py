@@ -25,6 +25,7 @@ from bot.discordbot.cogs.paint import PaintCog
 from bot.discordbot.commands import application_id_from_token
 from bot.discordbot.cooldown import Cooldown
 from bot.discordbot.daily import DailyPoster
+from bot.discordbot.options import paint_job
 from bot.discordbot.painter import LATER, Painter, reply_errors
 from bot.discordbot.schedule import SETTING_KEY
 from bot.discordbot.server import ServerSettings
@@ -259,6 +260,9 @@ class RecordingPainter:
 
     async def paint(self, interaction, make, **kw) -> None:
         self.jobs.append(make(1_000_000))
+
+    async def paint_options(self, interaction, options, **kw) -> None:
+        self.jobs.append(paint_job(options, 1_000_000))
 
 
 async def test_paint_and_replay_commands_only_build_jobs():

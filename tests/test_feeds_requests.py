@@ -37,7 +37,7 @@ def test_a_mention_means_what_the_slash_command_means(text, same_as):
 def test_the_options_are_read_from_the_slash_commands():
     assert set(PAINT_OPTIONS) == {
         "layers", "width", "activation", "init", "spread", "zoom", "colour", "size", "radius",
-        "quote", "text", "seed", "voice",
+        "quote", "text", "seed", "voice", "palette", "symmetry",
     }  # fmt: skip
     assert set(REPLAY_OPTIONS) == {"size", "zoom", "text", "new_quote", "voice"}
     assert PAINT_OPTIONS["layers"] is int and PAINT_OPTIONS["zoom"] is float

@@ -13,7 +13,10 @@ from dataclasses import dataclass, replace
 from bot.art import recipe as rc
 from bot.art.code import parse_code
 from bot.art.explore import STRENGTHS, blend
+from bot.art.lively import LIVELY_RANGE, LIVELY_STD, lively
+from bot.art.palettes import PALETTE_NAMES
 from bot.art.recipe import Recipe
+from bot.art.symmetry import SYMMETRIES
 from bot.compose.text import clean_custom_text
 from bot.errors import RecipeError, UserError
 from bot.forms import DEFAULT_ANIMATION_SIZE, MAX_SECONDS, Form, animation_sized
@@ -28,13 +31,11 @@ SIZES: dict[str, tuple[int, int]] = {
     "wallpaper": (1920, 1080),
 }
 HD_LONG_SIDE = 3840  # 4K: the most /replay and the HD button will paint
-# The weight spread that gives pictures rather than flat colour or noise at the default depth
-# (looked at over a grid of seeds and spreads; tanh is the article's N(0, 1)).
-SPREAD = {
-    "tanh": 1.0, "sin": 0.5, "relu": 0.6, "sigmoid": 4.0,
-    "softplus": 0.6, "gaussian": 0.9, "mix": 1.0,
-}  # fmt: skip
-UNIFORM_SPREAD = 3.0  # the article's "weights in +-3" experiment
+# The weight spread /paint uses when none is given: the one per activation that gives the most
+# lively pictures (neither flat nor noise), measured over seeds, depths, widths and inputs
+# (bot/art/lively.py; tanh is the article's N(0, 1) and +-3).
+SPREAD = LIVELY_STD
+UNIFORM_SPREAD = LIVELY_RANGE
 QUOTE_MODES = ("generated", "none", "custom")
 REPLAY_SIZES = ("1x", "2x", "4k")  # /replay size: as coded, twice the pixels (up to 4K), 4K
 # /paint spread: the weights' std (normal) or range (uniform), whichever the init uses.
@@ -64,14 +65,29 @@ class PaintOptions:
     text: str | None = None  # the custom quote
     seed: int | None = None
     voice: str | None = None  # the generated quote's voice (bot.quotes.voices); default any
+    palette: str | None = None  # bot.art.palettes.PALETTE_NAMES; default none (the colour mode)
+    symmetry: str | None = None  # bot.art.symmetry.SYMMETRIES; default none
+
+
+# PaintOptions' names -> the Recipe fields they set (what `lively` must keep as given).
+SETS = {
+    "layers": ("layers",), "width": ("width",), "activation": ("activation",),
+    "init": ("init",), "spread": ("std", "range"), "zoom": ("zoom",), "colour": ("color",),
+    "size": ("w", "h"), "radius": ("inputs",), "seed": ("seed",), "palette": ("palette",),
+    "symmetry": ("symmetry",),
+}  # fmt: skip
 
 
 def new_seed() -> int:
     return secrets.randbelow(rc.MAX_SEED + 1)
 
 
-def paint_job(o: PaintOptions, byte_limit: int, seed: int | None = None) -> PaintSpec:
-    """The job /paint asks for; raises UserError (one clear line) on any bad combination."""
+def paint_job(
+    o: PaintOptions, byte_limit: int, seed: int | None = None, *, redraw: bool = True
+) -> PaintSpec:
+    """The job /paint asks for; raises UserError (one clear line) on any bad combination.
+    Without a chosen seed, a dull draw (flat or noise) is re-drawn (bot/art/lively.py) unless
+    `redraw` is off (a quick check of the options); the code carries the seed painted."""
     activation = o.activation or "tanh"
     init = o.init or "normal"
     _choice("activation", activation, rc.ACTIVATIONS)
@@ -82,6 +98,14 @@ def paint_job(o: PaintOptions, byte_limit: int, seed: int | None = None) -> Pain
     _choice("quote", quote, QUOTE_MODES)
     voice = o.voice or DEFAULT_VOICE
     _choice("voice", voice, VOICE_NAMES)
+    palette, symmetry = o.palette or "none", o.symmetry or "none"
+    _choice("palette", palette, PALETTE_NAMES)
+    _choice("symmetry", symmetry, SYMMETRIES)
+    if palette != "none" and (o.colour or "rgb") not in rc.PALETTE_COLORS:
+        raise UserError(
+            f"a palette colours rgb or bw pictures; hsv has its own colours: leave palette out "
+            f"or pick colour:{' or colour:'.join(rc.PALETTE_COLORS)}"
+        )
     if voice != DEFAULT_VOICE and quote != "generated":
         raise UserError(f"voice is for a generated quote; leave it out with quote:{quote}")
     if quote == "custom" and not (o.text and o.text.strip()):
@@ -102,6 +126,8 @@ def paint_job(o: PaintOptions, byte_limit: int, seed: int | None = None) -> Pain
         h=h,
         quote="generated" if quote == "generated" else "none",
         voice=voice,
+        palette=palette,
+        symmetry=symmetry,
     )
     for name in ("layers", "width"):
         if getattr(o, name) is not None:
@@ -119,6 +145,10 @@ def paint_job(o: PaintOptions, byte_limit: int, seed: int | None = None) -> Pain
             raise UserError(f"spread={e.value!r} is not allowed: {e.allowed}") from None
         raise
     text = clean_custom_text(o.text) if quote == "custom" else None
+    if redraw and o.seed is None:  # `seed` is only the first draw: nobody chose it
+        given = frozenset(f for name, fs in SETS.items() if getattr(o, name) is not None
+                          for f in fs)  # fmt: skip
+        recipe = lively(recipe, given)
     return PaintSpec(recipe, custom_quote=text, byte_limit=byte_limit)
 
 
@@ -130,7 +160,7 @@ def _magnification(zoom: float) -> float:
 
 
 def _default_spread(activation: str, init: str) -> float:
-    return UNIFORM_SPREAD if init == "uniform" else SPREAD[activation]
+    return UNIFORM_SPREAD[activation] if init == "uniform" else SPREAD[activation]
 
 
 def _choice(name: str, value: str, allowed: tuple[str, ...]) -> None:

@@ -100,7 +100,8 @@ def paint_options(text: str, quote: str | None = None) -> PaintOptions:
 
 def options_text(r: Recipe) -> str:
     """A recipe as /paint options in words, as far as /paint can say it: the Remix box's start.
-    (What /paint has no option for — a centre, latent inputs, a custom size — is not kept.)"""
+    (What /paint has no option for — a centre, latent inputs, a custom size, a blend or a line
+    of variations — is not kept.)"""
     words = [f"layers:{r.layers}", f"width:{r.width}", f"activation:{r.activation}"]
     if r.init != "normal":
         words.append(f"init:{r.init}")
@@ -108,6 +109,10 @@ def options_text(r: Recipe) -> str:
         words.append(f"spread:{_num(r.std if r.init == 'normal' else r.range)}")
     words.append(f"zoom:{_num(1 / r.zoom)}")
     words.append(f"colour:{r.color}")
+    if r.palette != "none":
+        words.append(f"palette:{r.palette}")
+    if r.symmetry != "none":
+        words.append(f"symmetry:{r.symmetry}")
     size = next((name for name, wh in SIZES.items() if wh == (r.w, r.h)), None)
     if size:
         words.append(f"size:{size}")

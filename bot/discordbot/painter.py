@@ -26,7 +26,7 @@ from bot.discordbot import messages
 from bot.discordbot.cooldown import Cooldown
 from bot.discordbot.i18n import say
 from bot.discordbot.messages import NO_MENTIONS
-from bot.discordbot.options import BUTTON_ACTIONS, button_job, paint_job
+from bot.discordbot.options import BUTTON_ACTIONS, PaintOptions, button_job, paint_job
 from bot.discordbot.optiontext import options_text, paint_options
 from bot.discordbot.server import ServerSettings
 from bot.errors import BotError, QueueClosed, UserError
@@ -192,6 +192,20 @@ class Painter:
             if self._active == 0:
                 self._idle.set()
 
+    async def paint_options(
+        self, interaction: discord.Interaction, options: PaintOptions, *, title: str = ""
+    ) -> None:
+        """/paint's options (the server's defaults already in): checked at once (one line for a
+        bad one), then painted; a seed nobody chose is re-drawn while its picture would be flat
+        or noise (bot/art/lively.py renders small previews: off the event loop)."""
+        limit = self.byte_limit(interaction)
+        paint_job(options, limit, redraw=False)  # UserError now, before "thinking…"
+
+        async def make(byte_limit: int) -> PaintSpec:
+            return await asyncio.to_thread(paint_job, options, byte_limit)
+
+        await self.paint(interaction, make, title=title, slow=True)
+
     async def _outcome(self, job: JobHandle) -> JobResult | BaseException:
         try:
             return await job.outcome()
@@ -283,7 +297,7 @@ class Painter:
 
         async def guarded() -> None:
             options = (await self.server_of(interaction)).fill(paint_options(text, quote))
-            await self.paint(interaction, lambda limit: paint_job(options, limit), title="Remix")
+            await self.paint_options(interaction, options, title="Remix")
 
         await reply_errors(interaction, guarded())
 

@@ -81,7 +81,8 @@ class MentionResponder:
             await self.feeds.finish_mention(self.name, m.id, None, "ignored")
             return
         try:
-            spec = parse_request(m.text, self.poster.max_image_bytes)
+            # A seed nobody chose is re-drawn past dull pictures (small previews): off the loop.
+            spec = await asyncio.to_thread(parse_request, m.text, self.poster.max_image_bytes)
         except UserError as e:
             await self._reply_error(m, str(e))
             return

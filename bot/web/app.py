@@ -323,7 +323,8 @@ async def paint(request: web.Request) -> web.Response:
     form = await request.post()
     values = {k: v for k, v in form.items() if isinstance(v, str)}
     try:
-        spec = paintform.paint_spec(values, WHOLE)
+        # A seed nobody chose is re-drawn past dull pictures (small previews): off the loop.
+        spec = await asyncio.to_thread(paintform.paint_spec, values, WHOLE)
     except UserError as e:
         return site.html(
             request, "paint.html", 400, error=str(e), values=values, form=paintform.choices(),

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.art import recipe as rc
+from bot.art.palettes import PALETTE_NAMES
+from bot.art.symmetry import SYMMETRIES
 from bot.discordbot.options import (  # pure: no discord.py
     MAX_ZOOM,
     MIN_ZOOM,
@@ -35,6 +37,8 @@ CHOICES = {
     "size": tuple(SIZES),
     "quote": tuple(q for q in QUOTE_MODES if q != "custom"),
     "voice": tuple(v.name for v in VOICES),
+    "palette": PALETTE_NAMES,
+    "symmetry": SYMMETRIES,
 }
 FLAGS = ("radius",)
 FIELDS = (*INTS, *FLOATS, *CHOICES, *FLAGS)

@@ -10,6 +10,8 @@ from discord.ext import commands
 
 from bot.art import recipe as rc
 from bot.art.code import EXAMPLE, MAX_INPUT, parse_code
+from bot.art.palettes import PALETTE_NAMES
+from bot.art.symmetry import SYMMETRIES
 from bot.compose.text import MAX_CUSTOM
 from bot.discordbot import messages
 from bot.discordbot.images import AttachmentReader, pick, read_code
@@ -25,7 +27,6 @@ from bot.discordbot.options import (
     PaintOptions,
     animate_job,
     blend_job,
-    paint_job,
     replay_job,
 )
 from bot.discordbot.painter import Painter
@@ -51,6 +52,7 @@ INIT_CHOICES = _choices(rc.INITS)
 COLOUR_CHOICES = _choices(rc.COLORS)
 # And the options' own lists: sizes, quote modes, /replay's sizes.
 SIZE_CHOICES = _choices(SIZES)
+SYMMETRY_CHOICES = _choices(SYMMETRIES)
 QUOTE_CHOICES = _choices(QUOTE_MODES)
 REPLAY_SIZE_CHOICES = _choices(REPLAY_SIZES)
 SIZES_IN_WORDS = ", ".join(f"{name} {w}×{h}" for name, (w, h) in SIZES.items())
@@ -99,6 +101,13 @@ class PaintCog(commands.Cog):
         self.painter, self.queue, self.store = painter, queue, store
         self.reader = reader or AttachmentReader()
 
+    async def palette_suggestions(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The palettes whose name holds what was typed (the list of codes, in its order)."""
+        typed = current.strip().lower()
+        return [app_commands.Choice(name=p, value=p) for p in PALETTE_NAMES if typed in p][:25]
+
     async def code_suggestions(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
@@ -127,8 +136,12 @@ class PaintCog(commands.Cog):
         text=f"your own quote (with quote:custom), up to {MAX_CUSTOM} characters",
         seed=f"0–{rc.MAX_SEED}; default: a random one",
         voice="whose style the generated quote takes (default: any)",
+        palette="colours from a curated palette (type to search), or random from the seed",
+        symmetry="fold the picture: mirrors, four quarters, or a kaleidoscope of 3–12",
     )
+    @app_commands.autocomplete(palette=palette_suggestions)
     @app_commands.choices(
+        symmetry=SYMMETRY_CHOICES,
         voice=VOICE_CHOICES,
         activation=ACTIVATION_CHOICES,
         init=INIT_CHOICES,
@@ -152,14 +165,16 @@ class PaintCog(commands.Cog):
         text: Text | None = None,
         seed: app_commands.Range[int, 0, rc.MAX_SEED] | None = None,
         voice: str | None = None,
+        palette: app_commands.Range[str, 1, 32] | None = None,
+        symmetry: str | None = None,
     ) -> None:
         options = PaintOptions(
             layers, width, activation, init, spread, zoom, colour, size, radius, quote, text, seed,
-            voice,
+            voice, palette and palette.strip().lower(), symmetry,
         )  # fmt: skip
         # The server's defaults (/settings) where the person gave none.
         filled = (await self.painter.server_of(interaction)).fill(options)
-        await self.painter.paint(interaction, lambda limit: paint_job(filled, limit))
+        await self.painter.paint_options(interaction, filled)
 
     @app_commands.command(name="replay", description="Paint a replay code again")
     @app_commands.describe(
