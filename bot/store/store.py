@@ -285,6 +285,16 @@ class Store:
         return cur.rowcount == 1
 
     # --- daily-post slots ---------------------------------------------------------------------
+    async def posted_days(self) -> tuple[str | None, str | None]:
+        """The first and last day (YYYY-MM-DD) a piece of the day was posted anywhere: in a
+        Discord server or on a feed. (None, None) before the first."""
+        async with self.db.execute(
+            "SELECT MIN(day), MAX(day) FROM (SELECT day FROM daily_slots WHERE status = 'posted'"
+            " UNION ALL SELECT day FROM feed_slots WHERE status = 'posted')"
+        ) as cur:
+            first, last = await cur.fetchone()
+        return first, last
+
     async def claim_slot(self, guild: int, day: str) -> bool:
         """Take the slot for a day; False if it was already taken (posted or under way)."""
         cur = await self.db.execute(

@@ -40,13 +40,8 @@ async def posted_span(store: Store | None) -> tuple[date, date] | None:
     """The first and last days a piece of the day was posted (Discord or a feed), if any."""
     if store is None:
         return None
-    sql = (
-        "SELECT MIN(day), MAX(day) FROM (SELECT day FROM daily_slots WHERE status = 'posted'"
-        " UNION ALL SELECT day FROM feed_slots WHERE status = 'posted')"
-    )
-    async with store.db.execute(sql) as cur:
-        first, last = await cur.fetchone()
-    if first is None:
+    first, last = await store.posted_days()
+    if first is None or last is None:
         return None
     return date.fromisoformat(first), date.fromisoformat(last)
 
