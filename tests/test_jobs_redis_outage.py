@@ -9,6 +9,7 @@ outage once (no traceback per poll), and the worker waits for Redis instead of e
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -32,6 +33,7 @@ from bot.jobs import RenderQueue
 from bot.jobs.arq_backend import ArqBackend
 from bot.jobs.model import JobResult, JobStatus, QueuedJob
 from bot.jobs.queue import Limits, Lost
+from bot.settings import Settings
 from bot.store import Store
 
 # arq 0.28 closes its pool with a call redis 5 marks deprecated; nothing to act on here.
@@ -299,3 +301,28 @@ async def test_a_lost_job_the_store_cannot_give_back_fails_and_is_told_once(tmp_
     assert queue.pending() == 0
     await queue.close()
     await store.close()
+
+
+async def test_a_job_whose_end_could_not_be_written_counts_as_in_hand(monkeypatch):
+    """The outage race: a job finishes while Redis is down, so arq cannot write its result nor
+    clear its in-progress mark, and forgets the job (its task is done). A Redis that comes back
+    with its data would keep the job marked for minutes: the worker must clear that mark too."""
+    from types import SimpleNamespace
+
+    from arq.worker import Worker as ArqWorker
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from bot.jobs.worker import in_hand, make_worker
+
+    async def unreachable(self, job_id, *args, **kwargs):
+        raise RedisConnectionError("Redis is gone")
+
+    monkeypatch.setattr(ArqWorker, "finish_job", unreachable)
+    worker = make_worker(Settings(queue_backend="arq"), SimpleNamespace(batch_max=1),
+                         handle_signals=False)  # type: ignore[arg-type]  # fmt: skip
+    running = asyncio.get_running_loop().create_future()
+    worker.tasks["running"] = running  # type: ignore[assignment]
+    with pytest.raises(RedisConnectionError):
+        await worker.finish_job("finished", True, None, None, False, None, None)
+    assert in_hand(worker) == ["running", "finished"]
+    running.cancel()

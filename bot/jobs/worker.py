@@ -77,10 +77,42 @@ async def _report_progress(redis, executor: Executor, job_id: str, fut: asyncio.
             await asyncio.wait_for(asyncio.shield(fut), PROGRESS_EVERY_S)
 
 
+class _Worker(Worker):
+    """arq's Worker, remembering the jobs whose end it could not write because Redis went away.
+    arq forgets such a job (its task is done, with the connection error), but a Redis that comes
+    back with its data still holds the job's in-progress mark, and no worker would take the job
+    again until the mark expired (minutes): `serve` clears those marks too on reconnecting."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.unwritten: list[str] = []
+
+    async def finish_job(self, job_id: str, *args, **kwargs) -> None:
+        try:
+            await super().finish_job(job_id, *args, **kwargs)
+        except UNREACHABLE:
+            self.unwritten.append(job_id)
+            raise
+
+    async def finish_failed_job(self, job_id: str, *args, **kwargs) -> None:
+        try:
+            await super().finish_failed_job(job_id, *args, **kwargs)
+        except UNREACHABLE:
+            self.unwritten.append(job_id)
+            raise
+
+
+def in_hand(worker: Worker) -> list[str]:
+    """The jobs a worker that lost Redis leaves marked in progress there: those still running,
+    and those whose end it could not write."""
+    running = [i for i, t in worker.tasks.items() if not t.done()]
+    return running + [i for i in getattr(worker, "unwritten", []) if i not in running]
+
+
 def make_worker(
     settings: Settings, executor: Executor, *, burst: bool = False, handle_signals: bool = True
 ) -> Worker:
-    return Worker(
+    return _Worker(
         functions=[func(paint, name=FUNCTION)],
         # No retries of arq's own: serve() waits for Redis, with back-off and one log line.
         redis_settings=dataclasses.replace(
@@ -142,16 +174,16 @@ async def serve(
     while not stop.is_set():
         worker = make_worker(settings, executor, burst=burst, handle_signals=False)
         worker.on_startup = connected
-        error, in_hand = await _run_until(worker, stop)
+        error, held = await _run_until(worker, stop)
         if error is None:
             return
         if not isinstance(error, UNREACHABLE) or isinstance(error, REFUSED):
             raise error
-        dropped += in_hand
+        dropped += held
         if not down:
             what = "lost Redis" if worker.pool is not None else "cannot reach Redis"
             log.warning("%s at %s (%s: %s); jobs in hand stopped: %d; waiting for Redis",
-                        what, at, type(error).__name__, error, len(in_hand))  # fmt: skip
+                        what, at, type(error).__name__, error, len(held))  # fmt: skip
             down = True
         try:
             await asyncio.wait_for(stop.wait(), wait)
@@ -177,9 +209,9 @@ async def _run_until(worker: Worker, stop: asyncio.Event) -> tuple[BaseException
         if worker.pool is not None:  # ended (burst): closed unless stopped above
             await _close(worker)
         return None, []
-    in_hand = [i for i, t in worker.tasks.items() if not t.done()]
+    held = in_hand(worker)
     await _abandon(worker)
-    return (None if stop.is_set() else error), in_hand
+    return (None if stop.is_set() else error), held
 
 
 async def _close(worker: Worker) -> None:
