@@ -12,12 +12,14 @@ from datetime import date, timedelta
 import pytest
 
 from bot import daily
+from bot import options as op
 from bot.art import recipe as rc
 from bot.art.code import format_code, parse_code
 from bot.art.recipe import Recipe
 from bot.daily import daily_recipe
-from bot.discordbot import options as op
-from bot.discordbot.options import (
+from bot.errors import CodeError, RecipeError, UserError
+from bot.forms import Form
+from bot.options import (
     SIZES,
     SPREAD,
     PaintOptions,
@@ -26,8 +28,6 @@ from bot.discordbot.options import (
     paint_job,
     replay_job,
 )
-from bot.errors import CodeError, RecipeError, UserError
-from bot.forms import Form
 from bot.pipeline import PaintSpec
 from bot.quotes.voices import VOICE_NAMES, VOICES
 

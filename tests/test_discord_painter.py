@@ -25,12 +25,12 @@ from bot.discordbot.cogs.paint import PaintCog
 from bot.discordbot.commands import application_id_from_token
 from bot.discordbot.cooldown import Cooldown
 from bot.discordbot.daily import DailyPoster
-from bot.discordbot.options import paint_job
 from bot.discordbot.painter import LATER, Painter, reply_errors
 from bot.discordbot.schedule import SETTING_KEY
 from bot.discordbot.server import ServerSettings
 from bot.errors import UserError
 from bot.jobs import Owner, Priority, create_queue
+from bot.options import paint_job
 from bot.pipeline import PaintSpec, Pipeline
 from bot.settings import Settings
 from bot.store import Store

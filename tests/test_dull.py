@@ -10,7 +10,7 @@ from bot.art.code import format_code
 from bot.art.palettes import PALETTE_NAMES
 from bot.art.recipe import ACTIVATIONS, Recipe
 from bot.art.symmetry import SYMMETRIES
-from bot.discordbot.options import SIZES, PaintOptions, paint_job
+from bot.options import SIZES, PaintOptions, paint_job
 
 DEFAULT = Recipe(seed=1, quote="none")
 GREY_GOO = replace(DEFAULT, init="default")  # the article's first picture

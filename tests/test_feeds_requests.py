@@ -6,10 +6,10 @@ import sys
 
 import pytest
 
-from bot.discordbot.options import PaintOptions, paint_job, replay_job
 from bot.errors import UserError
 from bot.feeds.mastodon import plain_text
 from bot.feeds.requests import PAINT_OPTIONS, REPLAY_OPTIONS, parse_request
+from bot.options import PaintOptions, paint_job, replay_job
 
 LIMIT = 1_000_000
 

@@ -9,11 +9,11 @@ import re
 
 import pytest
 
+from bot import options as op
 from bot.art import recipe as rc
 from bot.art.code import MAX_INPUT, format_code
 from bot.art.recipe import Recipe
 from bot.compose.text import MAX_CUSTOM
-from bot.discordbot import options as op
 from bot.discordbot.buttons import PaintButton
 from bot.discordbot.cogs.paint import PaintCog
 

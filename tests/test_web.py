@@ -21,8 +21,8 @@ from bot.art.code import format_code, parse_code
 from bot.art.recipe import Recipe
 from bot.compose import Compositor
 from bot.daily import daily_recipe
-from bot.discordbot.options import PaintOptions, paint_job
 from bot.jobs import Limits, create_queue
+from bot.options import PaintOptions, paint_job
 from bot.pipeline import Pipeline
 from bot.settings import Settings
 from bot.store import Store

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.compose.text import MAX_CUSTOM
-from bot.discordbot.options import BUTTON_ACTIONS
-from bot.discordbot.optiontext import MAX_TEXT
+from bot.options import BUTTON_ACTIONS
+from bot.optiontext import MAX_TEXT
 
 if TYPE_CHECKING:
     from bot.discordbot.painter import Painter
@@ -60,7 +60,7 @@ class RemixButton(
     discord.ui.DynamicItem[discord.ui.Button], template=rf"cppn:remix:(?P<code>{CODE_CHARS})"
 ):
     """Opens a box with the picture's options as words (`layers:16 zoom:4 …`) and a quote
-    field; what is submitted is painted (bot/discordbot/optiontext.py reads it)."""
+    field; what is submitted is painted (bot/optiontext.py reads it)."""
 
     def __init__(self, code: str) -> None:
         button: discord.ui.Button[Any] = discord.ui.Button(

@@ -12,9 +12,9 @@ from bot.compose.encode import EXTENSIONS
 from bot.describe import describe_recipe
 from bot.discordbot.buttons import DeleteButton, PaintButton, RemixButton
 from bot.discordbot.i18n import say
-from bot.discordbot.options import can_hd
 from bot.forms import Form
 from bot.jobs import JobState, JobStatus
+from bot.options import can_hd
 from bot.pipeline import Picture
 from bot.web.links import permalink
 

@@ -26,12 +26,12 @@ from bot.discordbot import messages
 from bot.discordbot.cooldown import Cooldown
 from bot.discordbot.i18n import say
 from bot.discordbot.messages import NO_MENTIONS
-from bot.discordbot.options import BUTTON_ACTIONS, PaintOptions, button_job, paint_job
-from bot.discordbot.optiontext import options_text, paint_options
 from bot.discordbot.server import ServerSettings
 from bot.errors import BotError, QueueClosed, UserError
 from bot.jobs import JobHandle, Owner, Priority, RenderQueue
 from bot.jobs.model import JobResult, QueuedJob
+from bot.options import BUTTON_ACTIONS, PaintOptions, button_job, paint_job
+from bot.optiontext import options_text, paint_options
 from bot.pipeline import PaintSpec
 from bot.store import RenderRow, Store
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 
 from bot.art import recipe as rc
-from bot.discordbot.options import HD_LONG_SIDE, SIZES, PaintOptions
 from bot.errors import UserError
+from bot.options import HD_LONG_SIDE, SIZES, PaintOptions
 from bot.quotes.voices import DEFAULT_VOICE, VOICE_NAMES
 
 MIN_MAX_SIDE = 256  # the smallest "largest side" a server may set

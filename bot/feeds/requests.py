@@ -1,6 +1,6 @@
 """What a mention asks for: `@bot paint layers:16 zoom:4 colour:hsv`, `@bot replay CODE size:2x`.
 
-The words are read by the one options parser (bot/discordbot/optiontext.py: the options /paint
+The words are read by the one options parser (bot/optiontext.py: the options /paint
 and /replay take, their names and types read from there; Discord's Remix box uses it too), then
 turned into a job by the same functions, so a mention, a slash command and a button mean the
 same thing.
@@ -9,15 +9,15 @@ Plain functions, no discord.py.
 
 from __future__ import annotations
 
-from bot.discordbot.options import PaintOptions, paint_job, replay_job
-from bot.discordbot.optiontext import (
+from bot.errors import UserError
+from bot.options import PaintOptions, paint_job, replay_job
+from bot.optiontext import (
     OPTION_WORD,
     PAINT_OPTIONS,
     REPLAY_OPTIONS,
     parse_options,
     split_words,
 )
-from bot.errors import UserError
 from bot.pipeline import PaintSpec
 
 __all__ = ["PAINT_OPTIONS", "REPLAY_OPTIONS", "VERBS", "parse_request"]

@@ -1,7 +1,7 @@
 """The gallery's paint form: /paint's options, read with /paint's own parser and limits.
 
 The form's fields and choices are built from the same lists as the Discord command (the recipe's
-tuples, bot.discordbot.options, the voices), and its values become a PaintSpec through
+tuples, bot.options, the voices), and its values become a PaintSpec through
 `paint_job`, so the site refuses exactly what /paint refuses, in the same words. One option is
 left out: a custom quote cannot ride in a replay code, and a page is a code.
 """
@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from bot.art import recipe as rc
 from bot.art.palettes import PALETTE_NAMES
 from bot.art.symmetry import SYMMETRIES
-from bot.discordbot.options import (  # pure: no discord.py
+from bot.errors import UserError
+from bot.options import (
     MAX_ZOOM,
     MIN_ZOOM,
     QUOTE_MODES,
@@ -24,7 +25,6 @@ from bot.discordbot.options import (  # pure: no discord.py
     PaintOptions,
     paint_job,
 )
-from bot.errors import UserError
 from bot.pipeline import PaintSpec
 from bot.quotes.voices import VOICES
 

@@ -1,6 +1,6 @@
 """`?size=` on a picture: the bot's own size lists, nothing of the site's own.
 
-`1x` (as coded), `2x` and `4k` are /replay's sizes (bot.discordbot.options.resized); `small`,
+`1x` (as coded), `2x` and `4k` are /replay's sizes (bot.options.resized); `small`,
 `medium`, `large` and `hd` are the animation sizes by the long side (bot.forms.ANIMATION_SIZES),
 which the gallery's thumbnails use. The same picture at every size: only the pixel count changes.
 """
@@ -8,9 +8,9 @@ which the gallery's thumbnails use. The same picture at every size: only the pix
 from __future__ import annotations
 
 from bot.art.recipe import Recipe
-from bot.discordbot.options import REPLAY_SIZES, resized  # pure: no discord.py
 from bot.errors import UserError
 from bot.forms import ANIMATION_SIZES, animation_sized
+from bot.options import REPLAY_SIZES, resized
 
 SIZES: tuple[str, ...] = (*REPLAY_SIZES, *ANIMATION_SIZES)
 AS_CODED = REPLAY_SIZES[0]  # "1x"

@@ -14,8 +14,8 @@ from discord.ext import commands
 from bot.art import recipe as rc
 from bot.compose.text import MAX_CUSTOM
 from bot.discordbot.images import AttachmentReader, pick, read_code
-from bot.discordbot.options import PaintOptions, paint_job, replay_job
 from bot.discordbot.painter import Painter
+from bot.options import PaintOptions, paint_job, replay_job
 from bot.pipeline import PaintSpec
 
 REPLAY_IMAGE = "Replay this image"

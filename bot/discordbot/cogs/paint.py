@@ -15,7 +15,11 @@ from bot.art.symmetry import SYMMETRIES
 from bot.compose.text import MAX_CUSTOM
 from bot.discordbot import messages
 from bot.discordbot.images import AttachmentReader, pick, read_code
-from bot.discordbot.options import (
+from bot.discordbot.painter import Painter
+from bot.errors import CodeError, UserError
+from bot.forms import ANIMATION_SIZES, DEFAULT_ANIMATION_SIZE, MAX_FPS
+from bot.jobs import JobStatus, RenderQueue
+from bot.options import (
     ANIMATE_SECONDS,
     MAX_ZOOM,
     MAX_ZOOM_IN,
@@ -29,10 +33,6 @@ from bot.discordbot.options import (
     blend_job,
     replay_job,
 )
-from bot.discordbot.painter import Painter
-from bot.errors import CodeError, UserError
-from bot.forms import ANIMATION_SIZES, DEFAULT_ANIMATION_SIZE, MAX_FPS
-from bot.jobs import JobStatus, RenderQueue
 from bot.pipeline import PaintSpec
 from bot.quotes.voices import VOICES
 from bot.store import Store

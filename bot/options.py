@@ -1,7 +1,9 @@
-"""What the Discord options mean as recipes: /paint presets, /replay overrides, button variants.
+"""What a person's options mean as recipes: /paint presets, /replay overrides, /animate and
+/blend, the result's buttons. Every adapter asks through here: Discord's commands and buttons, the
+feeds' mentions (bot/optiontext.py reads them as words), the web site's form and sizes.
 
-Pure functions of plain values (no discord.py), so the cogs stay thin and this is tested alone.
-Every value is re-validated here or by Recipe, whatever Discord already checked.
+Pure functions of plain values (no discord.py), so the adapters stay thin and this is tested
+alone. Every value is re-validated here or by Recipe, whatever Discord or a form already checked.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 One parser for every place a person types options as text: the feeds' mentions
 (bot/feeds/requests.py) and Discord's Remix box. The option names and types are read from
-PaintOptions and replay_job's keywords (bot/discordbot/options.py), never listed again here.
+PaintOptions and replay_job's keywords (bot/options.py), never listed again here.
 Plain functions, no discord.py.
 """
 
@@ -16,8 +16,8 @@ import typing
 from dataclasses import fields
 
 from bot.art.recipe import Recipe
-from bot.discordbot.options import SIZES, PaintOptions, replay_job
 from bot.errors import UserError
+from bot.options import SIZES, PaintOptions, replay_job
 from bot.quotes.voices import DEFAULT_VOICE
 
 ALIASES = {"color": "colour"}  # spellings a person may use -> the option's name
