@@ -147,11 +147,17 @@ def paint_job(
             raise UserError(f"spread={e.value!r} is not allowed: {e.allowed}") from None
         raise
     text = clean_custom_text(o.text) if quote == "custom" else None
-    if redraw and o.seed is None:  # `seed` is only the first draw: nobody chose it
-        given = frozenset(f for name, fs in SETS.items() if getattr(o, name) is not None
-                          for f in fs)  # fmt: skip
-        recipe = lively(recipe, given)
-    return PaintSpec(recipe, custom_quote=text, byte_limit=byte_limit)
+    spec = PaintSpec(recipe, custom_quote=text, byte_limit=byte_limit)
+    return redrawn(spec, o) if redraw else spec
+
+
+def redrawn(spec: PaintSpec, o: PaintOptions) -> PaintSpec:
+    """The job with its seed re-drawn past a dull picture when the person chose none (the
+    `seed` paint_job was given is only the first draw); renders small previews."""
+    if o.seed is not None:
+        return spec
+    given = frozenset(f for name, fs in SETS.items() if getattr(o, name) is not None for f in fs)
+    return replace(spec, recipe=lively(spec.recipe, given))
 
 
 def _magnification(zoom: float) -> float:

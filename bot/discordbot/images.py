@@ -17,6 +17,8 @@ from PIL import Image, UnidentifiedImageError
 
 from bot.art.code import parse_code
 from bot.errors import CodeError, UserError
+from bot.options import replay_job
+from bot.pipeline import PaintSpec
 
 CDN_HOSTS = frozenset({"cdn.discordapp.com", "media.discordapp.net"})  # Discord's attachments
 MAX_BYTES = 25 * 1024 * 1024  # bigger than any picture the bot makes (4K PNG under 25 MiB)
@@ -53,6 +55,13 @@ def read_code(data: bytes) -> Found:
     return Found(code, custom)
 
 
+def fields(attachment) -> dict:
+    """The plain fields of a discord.Attachment that this module reads."""
+    a = attachment
+    return {"filename": a.filename, "content_type": a.content_type, "url": a.url,
+            "size": a.size}  # fmt: skip
+
+
 def pick(attachments: list[dict]) -> dict:
     """The first attachment that may be one of the bot's pictures; UserError if none is."""
     if not attachments:
@@ -63,6 +72,18 @@ def pick(attachments: list[dict]) -> dict:
         if name.endswith(".png") or kind == "image/png":
             return a
     raise UserError(NOT_OURS)
+
+
+async def replay_from_picture(
+    reader: AttachmentReader, attachment: dict, byte_limit: int, **overrides
+) -> PaintSpec:
+    """The job that paints the picture a bot PNG holds, with /replay's overrides; its custom
+    quote too, unless the overrides ask for another quote or voice."""
+    found = read_code(await reader.read(attachment["url"], int(attachment.get("size") or 0)))
+    keep = not overrides.get("text") and not overrides.get("new_quote") and not overrides.get(
+        "voice")  # fmt: skip
+    text = found.custom_quote if keep else overrides.get("text")
+    return replay_job(found.code, byte_limit, **{**overrides, "text": text})
 
 
 class AttachmentReader:
@@ -78,6 +99,12 @@ class AttachmentReader:
     ) -> None:
         self.hosts = hosts if hosts is not None else CDN_HOSTS
         self.max_bytes, self.timeout_s = max_bytes, timeout_s
+
+    def first_readable(self, attachments: list[dict]) -> dict:
+        """The attachment to read (pick), checked before any byte is downloaded."""
+        a = pick(attachments)
+        self.check(a["url"], int(a.get("size") or 0))
+        return a
 
     def check(self, url: str, size: int) -> None:
         u = yarl.URL(url)

@@ -30,7 +30,7 @@ from bot.discordbot.server import ServerSettings
 from bot.errors import BotError, QueueClosed, UserError
 from bot.jobs import JobHandle, Owner, Priority, RenderQueue
 from bot.jobs.model import JobResult, QueuedJob
-from bot.options import BUTTON_ACTIONS, PaintOptions, button_job, paint_job
+from bot.options import BUTTON_ACTIONS, PaintOptions, button_job, paint_job, redrawn
 from bot.optiontext import options_text, paint_options
 from bot.pipeline import PaintSpec
 from bot.store import RenderRow, Store
@@ -198,11 +198,10 @@ class Painter:
         """/paint's options (the server's defaults already in): checked at once (one line for a
         bad one), then painted; a seed nobody chose is re-drawn while its picture would be flat
         or noise (bot/art/lively.py renders small previews: off the event loop)."""
-        limit = self.byte_limit(interaction)
-        paint_job(options, limit, redraw=False)  # UserError now, before "thinking…"
+        spec = paint_job(options, self.byte_limit(interaction), redraw=False)  # UserError now
 
-        async def make(byte_limit: int) -> PaintSpec:
-            return await asyncio.to_thread(paint_job, options, byte_limit)
+        async def make(_: int) -> PaintSpec:
+            return await asyncio.to_thread(redrawn, spec, options)
 
         await self.paint(interaction, make, title=title, slow=True)
 

@@ -116,11 +116,7 @@ class ServerSettings:
         mine = self.to_dict()
         lines = []
         for f in FIELDS:
-            value = getattr(self, f.name)
-            shown = ("yes" if value else "no") if f.kind is bool else f"{value:g}" if isinstance(
-                value, float) else str(value)  # fmt: skip
-            if f.name == "cooldown" and value == 0:
-                shown = "the bot's own"
+            shown = _shown(f, getattr(self, f.name))
             lines.append(f"**{f.name}**: {shown}" + (" (set here)" if f.name in mine else ""))
         return "\n".join(lines)
 
@@ -146,3 +142,11 @@ class ServerSettings:
             raise UserError(
                 f"this server allows up to {self.max_layers} layers, not {recipe.layers}"
             )
+
+
+def _shown(f: Field, value: object) -> str:
+    if f.kind is bool:
+        return "yes" if value else "no"
+    if f.name == "cooldown" and value == 0:
+        return "the bot's own"
+    return f"{value:g}" if isinstance(value, float) else str(value)

@@ -255,10 +255,7 @@ class Executor:
         self.throughput.observe(cost, time.perf_counter() - t)
         self.metrics.batch.observe(1)
         self.metrics.observe_stages(picture.timings, ("render", "compose", "encode"))
-        wait = max(0.0, item.started_at - item.req.submitted_at)
-        done = JobResult(picture=picture, device=self.device, versions=self.versions, batch=1,
-                         wait_s=wait)  # fmt: skip
-        self._safe_deliver(item, done)
+        self._safe_deliver(item, self._result(item, picture, 1))
 
     def _watch(self, batch: list[_Item]) -> Callable[[int, int], None]:
         """A progress hook that records how far the render is and stops it between tiles (or a
@@ -287,21 +284,18 @@ class Executor:
                 raise JobCancelled("the painting was cancelled")
             picture = self.pipeline.finish(item.req.spec, art, timings)
             self.metrics.observe_stages(picture.timings, ("quote", "compose", "encode"))
-            wait = max(0.0, item.started_at - item.req.submitted_at)
-            done = JobResult(
-                picture=picture,
-                device=self.device,
-                versions=self.versions,
-                batch=batch,
-                wait_s=wait,
-            )
-            self._safe_deliver(item, done)
+            self._safe_deliver(item, self._result(item, picture, batch))
         except Exception as e:
             if not isinstance(e, JobCancelled):
                 log.exception("finishing failed: %s", describe(item.req))
             self._safe_deliver(item, e)
         finally:
             self._finishing.release()
+
+    def _result(self, item: _Item, picture, batch: int) -> JobResult:
+        wait = max(0.0, item.started_at - item.req.submitted_at)
+        return JobResult(picture=picture, device=self.device, versions=self.versions,
+                         batch=batch, wait_s=wait)  # fmt: skip
 
     @staticmethod
     def _safe_deliver(item: _Item, outcome: JobResult | BaseException) -> None:

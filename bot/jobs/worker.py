@@ -15,6 +15,7 @@ import contextlib
 import dataclasses
 import logging
 import signal
+from collections.abc import Iterator
 
 from arq.connections import RedisSettings
 from arq.constants import in_progress_key_prefix
@@ -88,15 +89,18 @@ class _Worker(Worker):
         self.unwritten: list[str] = []
 
     async def finish_job(self, job_id: str, *args, **kwargs) -> None:
-        try:
+        with self._noting(job_id):
             await super().finish_job(job_id, *args, **kwargs)
-        except UNREACHABLE:
-            self.unwritten.append(job_id)
-            raise
 
     async def finish_failed_job(self, job_id: str, *args, **kwargs) -> None:
-        try:
+        with self._noting(job_id):
             await super().finish_failed_job(job_id, *args, **kwargs)
+
+    @contextlib.contextmanager
+    def _noting(self, job_id: str) -> Iterator[None]:
+        """Note the job when writing its end finds Redis gone (the error goes on)."""
+        try:
+            yield
         except UNREACHABLE:
             self.unwritten.append(job_id)
             raise

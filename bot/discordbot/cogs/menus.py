@@ -13,9 +13,9 @@ from discord.ext import commands
 
 from bot.art import recipe as rc
 from bot.compose.text import MAX_CUSTOM
-from bot.discordbot.images import AttachmentReader, pick, read_code
+from bot.discordbot.images import AttachmentReader, fields, replay_from_picture
 from bot.discordbot.painter import Painter
-from bot.options import PaintOptions, paint_job, replay_job
+from bot.options import PaintOptions, paint_job
 from bot.pipeline import PaintSpec
 
 REPLAY_IMAGE = "Replay this image"
@@ -27,21 +27,6 @@ _USER, _ROLE, _CHANNEL = (
 )
 _EMOJI = re.compile(r"<a?:(\w+):\d+>")
 _TIME = re.compile(r"<t:(-?\d+)(?::[tTdDfFR])?>")
-
-
-def attachments_of(message: discord.Message) -> list[dict]:
-    """The plain fields of a message's attachments (what bot/discordbot/images.py reads)."""
-    return [{"filename": a.filename, "content_type": a.content_type, "url": a.url,
-             "size": a.size} for a in message.attachments]  # fmt: skip
-
-
-async def replay_from_attachments(
-    reader: AttachmentReader, attachments: list[dict], byte_limit: int
-) -> PaintSpec:
-    """The job that paints the picture (and custom quote) a bot PNG among these holds."""
-    a = pick(attachments)
-    found = read_code(await reader.read(a["url"], int(a.get("size") or 0)))
-    return replay_job(found.code, byte_limit, text=found.custom_quote)
 
 
 def message_seed(message_id: int, text: str) -> int:
@@ -94,12 +79,11 @@ class MenusCog(commands.Cog):
             self.bot.tree.remove_command(menu.name, type=menu.type)
 
     async def replay_image(self, interaction: discord.Interaction, message: discord.Message):
-        attachments = attachments_of(message)
-        first = pick(attachments)  # refused at once, before any download: one clear line
-        self.reader.check(first["url"], int(first.get("size") or 0))
+        # Refused at once, before any download, in one clear line.
+        first = self.reader.first_readable([fields(a) for a in message.attachments])
         await self.painter.paint(
             interaction,
-            lambda limit: replay_from_attachments(self.reader, [first], limit),
+            lambda limit: replay_from_picture(self.reader, first, limit),
             title="Replay",
             slow=True,
         )

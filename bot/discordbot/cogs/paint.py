@@ -14,7 +14,7 @@ from bot.art.palettes import PALETTE_NAMES
 from bot.art.symmetry import SYMMETRIES
 from bot.compose.text import MAX_CUSTOM
 from bot.discordbot import messages
-from bot.discordbot.images import AttachmentReader, pick, read_code
+from bot.discordbot.images import AttachmentReader, fields, replay_from_picture
 from bot.discordbot.painter import Painter
 from bot.errors import CodeError, UserError
 from bot.forms import ANIMATION_SIZES, DEFAULT_ANIMATION_SIZE, MAX_FPS
@@ -33,7 +33,6 @@ from bot.options import (
     blend_job,
     replay_job,
 )
-from bot.pipeline import PaintSpec
 from bot.quotes.voices import VOICES
 from bot.store import Store
 
@@ -208,17 +207,13 @@ class PaintCog(commands.Cog):
             )
             return
         assert image is not None
-        first = pick([{"filename": image.filename, "content_type": image.content_type,
-                       "url": image.url, "size": image.size}])  # fmt: skip
-        self.reader.check(first["url"], first["size"])  # refused before any download
-
-        async def make(limit: int) -> PaintSpec:
-            found = read_code(await self.reader.read(first["url"], first["size"]))
-            keep_text = text is None and not new_quote and voice is None
-            given = {**overrides, "text": found.custom_quote if keep_text else text}
-            return replay_job(found.code, limit, **given)  # type: ignore[arg-type]
-
-        await self.painter.paint(interaction, make, title="Replay", slow=True)
+        first = self.reader.first_readable([fields(image)])  # refused before any download
+        await self.painter.paint(
+            interaction,
+            lambda limit: replay_from_picture(self.reader, first, limit, **overrides),
+            title="Replay",
+            slow=True,
+        )
 
     @app_commands.command(name="animate", description="An animated loop of a replay code")
     @app_commands.describe(
