@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.discordbot.cooldown import Cooldown
+from bot.cooldown import Cooldown
 
 
 class FakeClock:

@@ -67,7 +67,7 @@ async def test_killed_during_a_daily_render_posts_the_piece_once(fake, tmp_path)
     import time
     from datetime import UTC, datetime, timedelta
 
-    from bot.discordbot.schedule import SETTING_KEY, DailyConfig
+    from bot.schedule import SETTING_KEY, DailyConfig
 
     db = tmp_path / "bot.db"
     slot = (datetime.now(UTC) - timedelta(minutes=30)).strftime("%H:%M")

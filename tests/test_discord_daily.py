@@ -15,10 +15,10 @@ from waiting import until
 from bot.art.code import format_code
 from bot.daily import daily_recipe
 from bot.discordbot.daily import RETRY_S, DailyPoster
-from bot.discordbot.schedule import SETTING_KEY, DailyConfig
 from bot.jobs import Owner, Priority, RenderQueue
 from bot.jobs.model import JobResult, QueuedJob
 from bot.pipeline import PaintSpec, Picture
+from bot.schedule import SETTING_KEY, DailyConfig
 from bot.store import Store
 
 DAILY_LOG = "bot.discordbot.daily"

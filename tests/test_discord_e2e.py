@@ -20,9 +20,9 @@ from bot.compose import Compositor
 from bot.daily import daily_recipe
 from bot.discordbot.daily import DailyPoster
 from bot.discordbot.runner import serve
-from bot.discordbot.schedule import SETTING_KEY, DailyConfig
 from bot.pipeline import Pipeline
 from bot.quotes.engines import load_quotes
+from bot.schedule import SETTING_KEY, DailyConfig
 from bot.settings import Settings
 from bot.store import Store
 

@@ -19,19 +19,19 @@ from waiting import until
 
 from bot.art.code import format_code, parse_code
 from bot.compose import Compositor
+from bot.cooldown import Cooldown
 from bot.discordbot.app import ArtBot, ChannelPublisher, invite_url
 from bot.discordbot.cogs.daily import DailyCog
 from bot.discordbot.cogs.paint import PaintCog
 from bot.discordbot.commands import application_id_from_token
-from bot.discordbot.cooldown import Cooldown
 from bot.discordbot.daily import DailyPoster
 from bot.discordbot.painter import LATER, Painter, reply_errors
-from bot.discordbot.schedule import SETTING_KEY
 from bot.discordbot.server import ServerSettings
 from bot.errors import UserError
 from bot.jobs import Owner, Priority, create_queue
 from bot.options import paint_job
 from bot.pipeline import PaintSpec, Pipeline
+from bot.schedule import SETTING_KEY
 from bot.settings import Settings
 from bot.store import Store
 

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.discordbot.schedule import (
+from bot.errors import UserError
+from bot.schedule import (
     DailyConfig,
     Due,
     due_slot,
@@ -17,7 +18,6 @@ from bot.discordbot.schedule import (
     post_nonce,
     zone,
 )
-from bot.errors import UserError
 
 H = 3600.0
 CATCHUP = 12 * H

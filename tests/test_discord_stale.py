@@ -64,7 +64,7 @@ async def test_a_stale_command_gets_one_line_and_a_resync(fake, tmp_path, caplog
 def test_buttons_reach_the_painter_through_a_typed_accessor():
     from types import SimpleNamespace
 
-    from bot.discordbot.cooldown import Cooldown
+    from bot.cooldown import Cooldown
     from bot.discordbot.painter import Painter
 
     painter = Painter(None, None, Cooldown(0))  # type: ignore[arg-type]

@@ -30,10 +30,10 @@ from bot.discordbot.i18n import Translator, say
 from bot.discordbot.images import AttachmentReader
 from bot.discordbot.messages import NO_MENTIONS
 from bot.discordbot.painter import Painter, send_ephemeral
-from bot.discordbot.schedule import post_nonce
 from bot.errors import UserError
 from bot.jobs import RenderQueue
 from bot.pipeline import Picture
+from bot.schedule import post_nonce
 from bot.settings import Settings
 from bot.store import Store
 

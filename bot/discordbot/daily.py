@@ -16,9 +16,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
 from bot.daily import daily_recipe
-from bot.discordbot.schedule import SETTING_KEY, DailyConfig, due_slot, missed_slot
 from bot.jobs import Owner, Priority, RenderQueue
 from bot.pipeline import PaintSpec, Picture
+from bot.schedule import SETTING_KEY, DailyConfig, due_slot, missed_slot
 from bot.store import Store
 
 log = logging.getLogger(__name__)

@@ -22,8 +22,8 @@ import discord
 
 from bot.art.code import parse_code
 from bot.compose.encode import DISCORD_DEFAULT_LIMIT
+from bot.cooldown import Cooldown
 from bot.discordbot import messages
-from bot.discordbot.cooldown import Cooldown
 from bot.discordbot.i18n import say
 from bot.discordbot.messages import NO_MENTIONS
 from bot.discordbot.server import ServerSettings

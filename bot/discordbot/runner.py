@@ -18,8 +18,8 @@ import discord
 import yarl
 from prometheus_client import Gauge
 
+from bot.cooldown import Cooldown
 from bot.discordbot.app import ArtBot, ChannelPublisher
-from bot.discordbot.cooldown import Cooldown
 from bot.discordbot.daily import DailyPoster
 from bot.discordbot.painter import Painter
 from bot.errors import DiscordUnreachable, TokenRejected, UserError

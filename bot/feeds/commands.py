@@ -18,12 +18,12 @@ from pathlib import Path
 from bot.art.code import parse_code
 from bot.compose.encode import EXTENSIONS
 from bot.daily import daily_recipe
-from bot.discordbot.schedule import zone
 from bot.errors import UserError
 from bot.feeds.config import FeedConfig
 from bot.feeds.content import BLUESKY_LIMITS, MASTODON_LIMITS, daily_headline
 from bot.feeds.drafts import draft
 from bot.pipeline import PaintSpec, Picture, Pipeline
+from bot.schedule import zone
 from bot.settings import Settings
 
 MANUAL_HEADLINE = "A painting from the CPPN bot"

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
 from bot.errors import SettingsError, UserError
+from bot.schedule import parse_time, zone
 from bot.secretfile import read_secret
 
 ENV_PREFIX = "CPPN_FEED_"
@@ -63,8 +64,6 @@ class FeedConfig:
         if self.max_chars < 0:
             fail("max_chars", "must not be negative")
         if self.daily_time:
-            from bot.discordbot.schedule import parse_time, zone  # plain dates, no discord.py
-
             try:
                 parse_time(self.daily_time)
                 zone(self.timezone)

@@ -19,12 +19,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.art.code import format_code
 from bot.daily import daily_recipe
-from bot.discordbot.schedule import DailyConfig, due_slot, missed_slot
 from bot.feeds.content import daily_headline
 from bot.feeds.drafts import draft
 from bot.feeds.poster import Posted, Poster, RateLimited, feed_owner
 from bot.jobs import Owner, Priority, RenderQueue
 from bot.pipeline import PaintSpec
+from bot.schedule import DailyConfig, due_slot, missed_slot
 from bot.store import Store
 from bot.store.feeds import FeedStore
 

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict
 
-from bot.discordbot.cooldown import Cooldown
+from bot.cooldown import Cooldown
 from bot.errors import BotError, UserError
 from bot.feeds.content import error_reply, reply_headline
 from bot.feeds.drafts import draft

@@ -14,8 +14,8 @@ from bot.art.code import format_code
 from bot.daily import daily_recipe
 from bot.discordbot.daily import DailyPoster
 from bot.discordbot.messages import NO_MENTIONS
-from bot.discordbot.schedule import SETTING_KEY, DailyConfig, zone
 from bot.errors import UserError
+from bot.schedule import SETTING_KEY, DailyConfig, zone
 from bot.store import Store
 
 
