@@ -5,6 +5,7 @@ install in a DM, Replay this image, Paint this message, Remix, autocomplete, /hi
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import pytest
 from fake_discord import FakeDiscord
@@ -12,7 +13,7 @@ from PIL import Image
 from test_discord_e2e import USER, Bot, _code, _custom_ids, _paint, _ready
 from waiting import until
 
-from bot.art.code import parse_code
+from bot.art.code import format_code, parse_code
 from bot.art.render import Renderer
 from bot.compose import Compositor
 from bot.discordbot.images import MAX_BYTES
@@ -154,6 +155,50 @@ async def test_remix_opens_the_options_as_words_and_paints_what_is_submitted(fak
     r = parse_code(_code(remixed))
     assert (r.layers, r.width, r.seed) == (5, 6, 99)
     assert _png_text(remixed.files[0][1])["quote"] == "Less is more."
+
+
+async def test_remix_of_a_vary_tile_keeps_its_variation_centre_and_latents(fake, bot):
+    first = await _paint(fake, fake.slash("replay", USER, code="2-3zk8q2-d6w12z2c.25,-.1s120x80q"))
+    grid = await _paint(fake, fake.click(f"cppn:vary-subtle:{_code(first)}", _msg(fake, first),
+                                         USER))  # fmt: skip
+    picks = [i for i in _custom_ids(grid) if i.startswith("cppn:pick:")]
+    tile = await _paint(fake, fake.click(picks[1], _msg(fake, grid), USER))
+    code = _code(tile)
+    before = parse_code(code)  # read independently of the Remix: a variation, centred, z inputs
+    assert (before.nudges, before.cx, before.cy, before.zdim) == ("2", 0.25, -0.1, 2)
+
+    opened = await _answer(fake, fake.click(f"cppn:remix:{code}", _msg(fake, tile), USER))
+    modal = opened["data"]
+    words = modal["components"][0]["components"][0]["value"]
+    assert "palette" not in words and "layers:6" in words
+    recoloured = await _paint(fake, fake.modal_submit(
+        modal, {"Options": words + " palette:sunset"}, USER))  # fmt: skip
+    expected = replace(before, palette="sunset")
+    assert parse_code(_code(recoloured)) == expected  # only the palette changed
+    assert recoloured.json["embeds"][0]["title"] == "Remix"
+    data = recoloured.files[0][1]
+    assert data != tile.files[0][1] and Image.open(io.BytesIO(data)).size == (120, 80)
+    again = await _paint(fake, fake.slash("replay", USER, code=format_code(expected)))
+    assert again.files[0][1] == data  # the tile, in the palette: nothing else moved
+
+    deeper = await _paint(fake, fake.modal_submit(
+        modal, {"Options": words.replace("layers:6", "layers:7")}, USER))  # fmt: skip
+    assert parse_code(_code(deeper)) == replace(before, layers=7, nudges="")
+    assert deeper.json["embeds"][0]["title"] == (
+        "Remix · the variation taken was dropped: it needs the same layers"
+    )
+
+    # The server's limits hold for what the box keeps as much as for what it changes.
+    admin = fake.slash("settings", USER, max_layers=4)
+    admin["member"]["permissions"] = str(ADMIN)
+    await _answer(fake, admin)
+    said = await _one_line(fake, fake.modal_submit(modal, {"Options": words}, USER))
+    assert "up to 4 layers" in said
+
+
+def _msg(fake: FakeDiscord, rec) -> dict:
+    """The message an interaction's result was posted as (to click its buttons)."""
+    return fake.messages[fake.originals[rec.path.split("/")[3]]]
 
 
 async def test_replay_suggests_the_persons_last_codes_and_history_lists_then_forgets(fake, bot):

@@ -84,9 +84,10 @@ REMIXED = re.compile(rf"cppn:remixed:(?P<code>{CODE_CHARS})")  # a Remix box's c
 
 
 class RemixModal(discord.ui.Modal):
-    """The Remix box. Its submit is handled from its custom id and field ids alone
-    (`remix_values`, ArtBot.on_interaction), so it works after a restart too; the instance
-    discord.py keeps meanwhile does nothing."""
+    """The Remix box: the code's options as words, edited over the code's own recipe (what the
+    words cannot say is kept; bot/optiontext.py `remix`). Its submit is handled from its custom
+    id and field ids alone (`remix_values`, ArtBot.on_interaction), so it works after a restart
+    too; the instance discord.py keeps meanwhile does nothing."""
 
     def __init__(self, code: str, options: str, title: str = "Remix") -> None:
         super().__init__(title=title, timeout=REMIX_TIMEOUT_S, custom_id=f"cppn:remixed:{code}")
@@ -105,16 +106,17 @@ class RemixModal(discord.ui.Modal):
         return None  # handled by ArtBot.on_interaction, restart or not
 
 
-def remix_values(data: dict) -> tuple[str, str | None] | None:
-    """(options, quote) of a submitted Remix box; None for any other modal."""
-    if not REMIXED.fullmatch(str(data.get("custom_id", ""))):
+def remix_values(data: dict) -> tuple[str, str, str | None] | None:
+    """(code, options, quote) of a submitted Remix box; None for any other modal."""
+    box = REMIXED.fullmatch(str(data.get("custom_id", "")))
+    if not box:
         return None
     values = {
         c.get("custom_id"): str(c.get("value") or "")
         for row in data.get("components", [])
         for c in row.get("components", [])
     }
-    return values.get("options", ""), values.get("quote") or None
+    return box["code"], values.get("options", ""), values.get("quote") or None
 
 
 class DeleteButton(

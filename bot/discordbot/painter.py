@@ -31,7 +31,7 @@ from bot.errors import BotError, QueueClosed, UserError
 from bot.jobs import JobHandle, Owner, Priority, RenderQueue
 from bot.jobs.model import JobResult, QueuedJob
 from bot.options import BUTTON_ACTIONS, PaintOptions, button_job, paint_job, redrawn
-from bot.optiontext import options_text, paint_options
+from bot.optiontext import options_text, remix
 from bot.pipeline import PaintSpec
 from bot.store import RenderRow, Store
 
@@ -290,13 +290,25 @@ class Painter:
 
         await reply_errors(interaction, guarded())
 
-    async def on_remixed(self, interaction: discord.Interaction, text: str, quote: str | None):
-        """The Remix box submitted: its options (the same words a feed mention takes) painted;
-        a bad word or value is one ephemeral line naming it."""
+    async def on_remixed(
+        self, interaction: discord.Interaction, code: str, text: str, quote: str | None
+    ) -> None:
+        """The Remix box of `code` submitted: its options (the same words a feed mention takes)
+        applied over the code's recipe (bot/optiontext.py `remix`), under the server's defaults
+        and limits; a bad word or value is one ephemeral line naming it, and what the edit had
+        to drop is said in the result's title."""
 
         async def guarded() -> None:
-            options = (await self.server_of(interaction)).fill(paint_options(text, quote))
-            await self.paint_options(interaction, options, title="Remix")
+            server = await self.server_of(interaction)
+            limit = self.byte_limit(interaction)
+            edit = remix(parse_code(code), text, quote, limit, server.fill)
+            server.check(edit.spec.recipe)  # an ephemeral line now, not after "thinking"
+
+            async def make(_: int) -> PaintSpec:
+                return await asyncio.to_thread(edit.redrawn)
+
+            title = f"Remix · {edit.dropped}" if edit.dropped else "Remix"
+            await self.paint(interaction, make, title=title, slow=True)
 
         await reply_errors(interaction, guarded())
 
