@@ -21,6 +21,8 @@ from bot.discordbot.cogs.menus import PAINT_MESSAGE, REPLAY_IMAGE, MenusCog
 from bot.discordbot.cogs.paint import PaintCog
 from bot.discordbot.cogs.settings import SettingsCog
 from bot.discordbot.i18n import LOCALES, NAME, REPLIES, say, table
+from bot.discordbot.messages import progress_text
+from bot.jobs.queue import JobState, JobStatus
 from bot.pipeline import Pipeline
 from bot.settings import Settings
 
@@ -74,6 +76,17 @@ def test_every_reply_is_translated_with_the_same_fields(locale):
     for key, english in REPLIES.items():
         fields = {f for _, f, _, _ in string.Formatter().parse(english) if f}
         assert {f for _, f, _, _ in string.Formatter().parse(replies[key]) if f} == fields, key
+
+
+@pytest.mark.parametrize(
+    ("locale", "soon", "later"),
+    [("en-US", "about 45 s", "about 4 min"), ("ja", "約 45 秒", "約 4 分"),
+     ("zh-CN", "大约 45 秒", "大约 4 分钟"), ("de", "etwa 45 s", "etwa 4 Min.")],
+)  # fmt: skip
+def test_the_wait_is_said_in_the_persons_units(locale, soon, later):
+    queued = progress_text(JobState(JobStatus.QUEUED, 3, 42.5), locale=locale)
+    running = progress_text(JobState(JobStatus.RUNNING, None, 230.0), locale=locale)
+    assert soon in queued and later in running
 
 
 def test_a_locale_without_a_table_is_english():

@@ -31,6 +31,8 @@ REPLIES: dict[str, str] = {
     "queued_behind": "🎨 {what} is in the queue behind {ahead}; ready in about {eta}.",
     "queued_next": "🎨 {what} is next in the queue; ready in about {eta}.",
     "painting": "🖌️ Painting… ready in about {eta}.",
+    "eta_seconds": "{n} s",  # the {eta} above
+    "eta_minutes": "{n} min",
     "animating": "🎞️ Animating… {done} of {total} frames done; ready in about {eta}.",
     "your_painting": "Your painting",
     "your_animation": "Your animation",

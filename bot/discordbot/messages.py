@@ -111,7 +111,7 @@ def progress_text(
     state: JobState, kind: str = "still", locale: discord.Locale | str | None = None
 ) -> str:
     """The live status of a request (`kind`: the job's form), in the person's language."""
-    eta = _eta(state.eta_s)
+    eta = _eta(state.eta_s, locale)
     what = say(locale, {"loop": "your_animation", "grid": "your_variations"}.get(
         kind, "your_painting"))  # fmt: skip
     if state.status == JobStatus.QUEUED and state.position:
@@ -126,14 +126,15 @@ def progress_text(
     return say(locale, "painting", eta=eta)
 
 
-def _eta(seconds: float | None) -> str:
-    """Coarse on purpose: the message is edited only when this text changes."""
+def _eta(seconds: float | None, locale: discord.Locale | str | None = None) -> str:
+    """Coarse on purpose: the message is edited only when this text changes. In the person's
+    units (秒 and 分 in Japanese, ...)."""
     s = max(1.0, seconds or 1.0)
     if s < 10:
-        return f"{math.ceil(s)} s"
+        return say(locale, "eta_seconds", n=math.ceil(s))
     if s < 90:
-        return f"{5 * math.ceil(s / 5)} s"
-    return f"{round(s / 60)} min"
+        return say(locale, "eta_seconds", n=5 * math.ceil(s / 5))
+    return say(locale, "eta_minutes", n=round(s / 60))
 
 
 def error_text(message: str) -> str:
