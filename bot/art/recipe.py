@@ -262,7 +262,7 @@ def _check_code_length(r: Recipe) -> None:
             "variations",
             f"{len(r.nudges)} deep",
             f"a replay code of at most {MAX_CODE} characters (this one would be {len(code)}): "
-            "vary an earlier picture of the line",
+            "leave an option at its default, or vary an earlier picture of the line",
         )
     raise RecipeError(
         "options",
