@@ -29,7 +29,7 @@ OPTION_WORD = re.compile(r"([A-Za-z_]+)[:=](.*)", re.S)
 MAX_TEXT = 1000  # what is read of an options text
 
 
-def _kinds(pairs: typing.Iterable[tuple[str, object]]) -> dict[str, type]:
+def option_kinds(pairs: typing.Iterable[tuple[str, object]]) -> dict[str, type]:
     """Each option's value type, from `int | None`-style annotations."""
     out = {}
     for name, hint in pairs:
@@ -38,9 +38,9 @@ def _kinds(pairs: typing.Iterable[tuple[str, object]]) -> dict[str, type]:
     return out
 
 
-PAINT_OPTIONS = _kinds(typing.get_type_hints(PaintOptions).items())
+PAINT_OPTIONS = option_kinds(typing.get_type_hints(PaintOptions).items())
 _replay_hints = typing.get_type_hints(replay_job)
-REPLAY_OPTIONS = _kinds(
+REPLAY_OPTIONS = option_kinds(
     (p.name, _replay_hints[p.name])
     for p in inspect.signature(replay_job).parameters.values()
     if p.kind == p.KEYWORD_ONLY

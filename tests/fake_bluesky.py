@@ -1,6 +1,7 @@
 """A fake Bluesky PDS on loopback, for the real atproto client: createSession, refreshSession,
-getSession, uploadBlob (refusing images over 1,000,000 bytes), createRecord (refusing a record
-key it has), listNotifications, getAuthorFeed. JWTs carry an expiry the client reads; a 429
+getSession, uploadBlob (refusing images over 1,000,000 bytes, MP4 videos over 100 MB), createRecord
+(refusing a record key it has, and an image or video embed whose blob was not uploaded or is
+not of its kind), listNotifications, getAuthorFeed. JWTs carry an expiry the client reads; a 429
 carries ratelimit-reset (unix seconds), as Bluesky's."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from fake_service import FakeService, reply
 HANDLE, DID = "cppn.test", "did:plc:cppnbot"
 APP_PASSWORD = "abcd-efgh-ijkl-mnop"
 MAX_BLOB = 1_000_000
+MAX_VIDEO_BLOB = 100_000_000
 _JTI = (f"j{n}" for n in itertools.count())
 
 
@@ -54,6 +56,7 @@ class FakeBluesky(FakeService):
         self.access: set[str] = set()
         self.refresh: set[str] = set()
         self.blobs: dict[str, bytes] = {}
+        self.blob_types: dict[str, str] = {}  # ref -> its mimeType
         self.records: dict[str, dict] = {}  # rkey -> our post record (with uri, cid)
         self.notifications: list[dict] = []
         self._n = itertools.count(1)
@@ -115,10 +118,12 @@ class FakeBluesky(FakeService):
         if refused := self._authorised(request):
             return refused
         data = await request.read()
-        if len(data) > MAX_BLOB:
+        video = request.headers.get("Content-Type", "").startswith("video/")
+        if len(data) > (MAX_VIDEO_BLOB if video else MAX_BLOB):
             return reply({"error": "BlobTooLarge", "message": "This file is too large."}, 400)
         ref = cid(data)
         self.blobs[ref] = data
+        self.blob_types[ref] = request.headers.get("Content-Type", "")
         return reply({"blob": {"$type": "blob", "ref": {"$link": ref},
                                "mimeType": request.headers.get("Content-Type", ""),
                                "size": len(data)}})  # fmt: skip
@@ -131,10 +136,36 @@ class FakeBluesky(FakeService):
         if rkey in self.records:
             return reply({"error": "InvalidRequest", "message": "Record already exists"}, 400)
         record = body["record"]
+        if bad := self._bad_embed(record.get("embed")):
+            return reply({"error": "InvalidRequest", "message": bad}, 400)
         uri = f"at://{DID}/{body['collection']}/{rkey}"
         self.records[rkey] = {"uri": uri, "cid": cid(json.dumps(record).encode()),
                               "record": record, "indexedAt": iso()}  # fmt: skip
         return reply({"uri": uri, "cid": self.records[rkey]["cid"]})
+
+    def _bad_embed(self, embed: dict | None) -> str | None:
+        """What is wrong with a post's image or video embed, as the PDS's lexicon checks say."""
+        if embed is None:
+            return None
+        kind = embed.get("$type")
+        if kind == "app.bsky.embed.images":
+            blobs = [(i.get("image") or {}, "image/") for i in embed.get("images", [])]
+        elif kind == "app.bsky.embed.video":
+            if not embed.get("aspectRatio"):
+                return "Invalid app.bsky.embed.video: no aspectRatio"
+            blobs = [(embed.get("video") or {}, "video/mp4")]
+        else:
+            return f"unknown embed {kind!r}"
+        for blob, mime in blobs:
+            ref = (blob.get("ref") or {}).get("$link")
+            if blob.get("$type") != "blob" or ref not in self.blobs:
+                return f"Invalid {kind}: a blob that was not uploaded"
+            if (
+                not self.blob_types[ref].startswith(mime)
+                or blob.get("mimeType") != self.blob_types[ref]
+            ):
+                return f"Invalid {kind}: a blob of type {self.blob_types[ref]!r}"
+        return None
 
     async def _author_feed(self, request: web.Request) -> web.Response:
         if refused := self._authorised(request):

@@ -1,6 +1,7 @@
 """A fake Mastodon on loopback, for the real Mastodon.py client: credentials, instance limits,
-media v2 (202, then processing, then ready), statuses with Idempotency-Key, an account's statuses,
-mention notifications. Rate limits answer 429 with X-RateLimit-Reset (an ISO time, as Mastodon)."""
+media v2 (202, then processing, then ready; images and MP4 videos alike), statuses with
+Idempotency-Key, an account's statuses, mention notifications. Rate limits answer 429 with
+X-RateLimit-Reset (an ISO time, as Mastodon)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ class FakeMastodon(FakeService):
         self.keys: dict[str, dict] = {}  # Idempotency-Key -> the status it made
         self.notifications: list[dict] = []  # oldest first
         self.uploads: list[bytes] = []
+        self.video_size_limit = 103809024  # Mastodon's default, 99 MB
 
     def rate_limit_headers(self, reset_at: float) -> dict[str, str]:
         return {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0",
@@ -61,7 +63,8 @@ class FakeMastodon(FakeService):
     async def _instance(self, request: web.Request) -> web.Response:
         return reply({"domain": "fake.example", "version": "4.3.0", "configuration": {
             "statuses": {"max_characters": self.max_characters},
-            "media_attachments": {"image_size_limit": 16777216, "description_limit": 1500},
+            "media_attachments": {"image_size_limit": 16777216, "description_limit": 1500,
+                                  "video_size_limit": self.video_size_limit},
         }})  # fmt: skip
 
     async def _upload(self, request: web.Request) -> web.Response:
@@ -69,14 +72,19 @@ class FakeMastodon(FakeService):
             return reply({"error": "The access token is invalid"}, 401)
         form = await request.post()
         file = form["file"]
-        self.uploads.append(file.file.read())  # type: ignore[union-attr]
+        data, mime = file.file.read(), str(file.content_type)  # type: ignore[union-attr]
+        video = mime.startswith("video/")
+        if video and len(data) > self.video_size_limit:
+            return reply({"error": "Validation failed: File is too big"}, 422)
+        self.uploads.append(data)
         mid = str(next(self._ids))
-        self.media[mid] = {"id": mid, "type": "image", "url": None, "preview_url": None,
-                           "description": form.get("description"), "polls": 0}  # fmt: skip
+        self.media[mid] = {"id": mid, "type": "video" if video else "image", "url": None,
+                           "preview_url": None, "description": form.get("description"),
+                           "mime": mime, "polls": 0}  # fmt: skip
         return reply(self._attachment(mid), 202)
 
     def _attachment(self, mid: str) -> dict:
-        return {k: v for k, v in self.media[mid].items() if k != "polls"}
+        return {k: v for k, v in self.media[mid].items() if k not in ("polls", "mime")}
 
     async def _media(self, request: web.Request) -> web.Response:
         if not self._authorised(request):
@@ -85,7 +93,7 @@ class FakeMastodon(FakeService):
         m["polls"] += 1
         if m["polls"] <= self.processing_polls:
             return reply(self._attachment(m["id"]), 206)
-        m["url"] = f"https://files.example/{m['id']}.png"
+        m["url"] = f"https://files.example/{m['id']}.{'mp4' if m['type'] == 'video' else 'png'}"
         return reply(self._attachment(m["id"]))
 
     async def _post(self, request: web.Request) -> web.Response:

@@ -1,21 +1,33 @@
 """Painting on request by mention (issue 15): the real clients against the loopback fakes; each
 mention answered exactly once (twice seen, across a crash), bad options answered in one line,
-bots and the bot itself ignored, only the requester named, the cooldown applied."""
+bots and the bot itself ignored, only the requester named, the cooldown applied; `animate` answered
+with the looping MP4 as a video on both services (PyAV reads its frames back), `blend` with the
+blended picture."""
 
 from __future__ import annotations
 
 import asyncio
+import io
+from dataclasses import replace
 
+import av
 import pytest
 from fake_bluesky import APP_PASSWORD, HANDLE, FakeBluesky, profile
 from fake_mastodon import TOKEN, FakeMastodon, account
 from feed_pictures import PaintingBackend
+from test_discord_daily import InstantBackend
+from waiting import until
 
+from bot.art.code import format_code, parse_code
+from bot.art.render import Renderer
+from bot.compose import Compositor
 from bot.feeds.bluesky import BlueskyPoster
 from bot.feeds.config import FeedConfig
 from bot.feeds.mastodon import MastodonPoster
 from bot.feeds.mentions import CURSOR_KEY, MentionResponder
 from bot.jobs import RenderQueue
+from bot.jobs.model import JobResult
+from bot.pipeline import Pipeline
 from bot.store import Store
 from bot.store.feeds import FeedStore
 
@@ -39,9 +51,9 @@ class Rig:
         await self.store.close()
 
 
-async def rig(path, fake, cooldown_s: float = 0.0) -> Rig:
+async def rig(path, fake, cooldown_s: float = 0.0, backend=None) -> Rig:
     store = await Store.open(path)
-    queue = RenderQueue(PaintingBackend(), store=store)
+    queue = RenderQueue(backend or PaintingBackend(), store=store)
     await queue.start()
     if isinstance(fake, FakeMastodon):
         cfg = FeedConfig(name="art", service="mastodon", server=fake.url, secret=TOKEN)
@@ -220,3 +232,143 @@ async def test_a_crash_mid_render_answers_once_from_the_requeued_render(masto, t
     await poster.close()
     await queue.close()
     await store.close()
+
+
+# --- animate and blend: the real pipeline on the CPU, tiny renders --------------------------------
+CODE = "2-3zk8q2-d6w12s120x80q"  # small, no quote: the CPU paints it in a blink
+OTHER = format_code(replace(parse_code(CODE), seed=7))  # the same network, another seed
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline(Renderer.create("cpu"), Compositor(), None)  # codes here carry no quote
+
+
+class PipelineBackend(InstantBackend):
+    """Paints each job with the real pipeline (stills, blends and loops alike) in a thread."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        super().__init__()
+        self.pipeline = pipeline
+
+    async def enqueue(self, req) -> None:
+        self.requests.append(req)
+        picture = await asyncio.to_thread(self.pipeline.run, req.spec)
+        done = JobResult(picture=picture, device="cpu", versions={"bot": "test"}, batch=1,
+                         wait_s=0.0)  # fmt: skip
+        asyncio.get_running_loop().call_soon(self.deliver, req.id, done)
+
+    async def alive(self) -> bool:
+        return True
+
+
+def frames_of(mp4: bytes) -> tuple[int, float, float, int]:
+    """(frames, frame rate, seconds, width) of an MP4, read back with PyAV."""
+    assert mp4[4:8] == b"ftyp"
+    with av.open(io.BytesIO(mp4)) as c:
+        stream = c.streams.video[0]
+        frames = sum(1 for _ in c.decode(stream))
+        return frames, float(stream.average_rate), frames / float(stream.average_rate), stream.width
+
+
+ANIMATE = f"animate {CODE} seconds:1 fps:6 size:small"
+
+
+async def one_reply(r, service, who, text: str) -> tuple[dict, dict]:
+    """A mention of `text` by `who`, answered: (the mention, its one reply)."""
+    asked = service.mention(who, text)
+    key = "id" if "id" in asked else "uri"
+    await r.responder.poll()
+    await until(lambda: service.replies_to(asked[key]), timeout=60)
+    await r.responder.idle()
+    (reply,) = service.replies_to(asked[key])
+    return asked, reply
+
+
+async def test_an_animate_mention_on_mastodon_is_answered_with_the_looping_mp4_as_a_video(
+    masto, tmp_path, pipeline
+):
+    backend = PipelineBackend(pipeline)
+    r = await rig(tmp_path / "bot.db", masto, backend=backend)
+    asked, reply = await one_reply(r, masto, ALICE, ANIMATE)
+    assert reply["text"].startswith("@alice@else.example here is your animation.")
+    (media,) = reply["media_attachments"]
+    assert media["type"] == "video" and media["url"].endswith(".mp4")  # waited out processing
+    assert media["description"].startswith("A looping animation of an abstract painting by")
+    assert "(a CPPN), 1 second long, 320 by 214" in media["description"]
+    assert frames_of(masto.uploads[-1]) == (6, 6.0, 1.0, 320)
+    (job,) = backend.requests
+    assert job.spec.form.kind == "loop" and job.spec.form.frames == 6
+    assert f"Replay code: {format_code(job.spec.recipe)}" in reply["text"]
+    await FeedStore(r.store).set_state("art", CURSOR_KEY, "0")  # the same mention read again
+    await r.poll()
+    assert len(masto.replies_to(asked["id"])) == 1 and len(backend.requests) == 1
+    await r.stop()
+
+
+async def test_an_animate_mention_on_bluesky_is_answered_with_a_video_embed(
+    sky, tmp_path, pipeline
+):
+    backend = PipelineBackend(pipeline)
+    r = await rig(tmp_path / "bot.db", sky, backend=backend)
+    _, reply = await one_reply(r, sky, BOB, ANIMATE)
+    record = reply["record"]
+    assert record["text"].startswith("@bob.test here is your animation.")
+    embed = record["embed"]
+    assert embed["$type"] == "app.bsky.embed.video"
+    assert (embed["aspectRatio"]["width"], embed["aspectRatio"]["height"]) == (320, 214)
+    assert embed["alt"].startswith("A looping animation of an abstract painting by")
+    assert embed["video"]["mimeType"] == "video/mp4"
+    assert frames_of(sky.blobs[embed["video"]["ref"]["$link"]]) == (6, 6.0, 1.0, 320)
+    await r.stop()
+
+
+async def test_a_blend_mention_is_answered_with_the_blended_picture(sky, tmp_path, pipeline):
+    r = await rig(tmp_path / "bot.db", sky, backend=PipelineBackend(pipeline))
+    _, reply = await one_reply(r, sky, BOB, f"blend {CODE} {OTHER} t:0.3")
+    record = reply["record"]
+    assert record["embed"]["$type"] == "app.bsky.embed.images"
+    code = record["text"].split("Replay code: ")[1].split()[0]
+    blended = parse_code(code)
+    assert (blended.seed, blended.blend_seed, blended.blend_t) == (
+        parse_code(CODE).seed, parse_code(OTHER).seed, 0.3,
+    )  # fmt: skip
+    await r.stop()
+
+
+async def test_a_bad_animate_or_blend_gets_one_line_and_no_job(masto, tmp_path, pipeline):
+    backend = PipelineBackend(pipeline)
+    r = await rig(tmp_path / "bot.db", masto, backend=backend)
+    bare = masto.mention(ALICE, "animate")
+    long = masto.mention(account("9", "carol"), f"animate {CODE} seconds:999")
+    alone = masto.mention(account("10", "dave"), f"blend {CODE}")
+    await r.poll()
+    texts = [s["text"] for m in (bare, long, alone) for s in masto.replies_to(m["id"])]
+    assert texts == [
+        "@alice@else.example I could not paint that: animate needs a code: "
+        "animate 2-1a seconds:2 size:small.",
+        "@carol I could not paint that: seconds 999 is not allowed: more than 0, at most 60.",
+        "@dave I could not paint that: blend needs 2 codes: blend 2-1a 2-2b t:0.3.",
+    ]
+    assert backend.requests == [] and masto.uploads == []
+    await r.stop()
+
+
+async def test_an_animation_over_the_services_video_limit_is_refused_in_one_line(
+    masto, tmp_path, pipeline
+):
+    class Shrinking(PipelineBackend):
+        async def enqueue(self, req) -> None:  # the service's limit falls while it renders
+            r.poster.max_video_bytes = 100
+            await super().enqueue(req)
+
+    r = await rig(tmp_path / "bot.db", masto, backend=Shrinking(pipeline))
+    asked = masto.mention(ALICE, ANIMATE)
+    await r.responder.poll()
+    await until(lambda: masto.replies_to(asked["id"]), timeout=60)
+    await r.responder.idle()
+    (reply,) = masto.replies_to(asked["id"])
+    assert reply["media_attachments"] == [] and masto.uploads == []
+    assert reply["text"].startswith("@alice@else.example I could not paint that: the animation is ")
+    assert "more than the 100 this service takes" in reply["text"] and "\n" not in reply["text"]
+    await r.stop()

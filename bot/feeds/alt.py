@@ -1,7 +1,9 @@
 """Alt text for a painting, for people using screen readers: what it looks like in words (its
-colours and structure, read from the pixels), the recipe, and the quote written on it.
+colours and structure, read from the pixels), the recipe, and the quote written on it. An
+animation is said to be one (a looping animation of the painting, its length), its pixels read
+from its first frame.
 
-Pure: Pillow and numpy on the picture's own bytes; no network.
+Pure: Pillow, numpy and PyAV on the picture's own bytes; no network.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from PIL import Image
 
 from bot.describe import describe_recipe
 from bot.feeds.content import TextLimits, quote_line, shorten
+from bot.feeds.image import is_video
+from bot.forms import Form
 from bot.pipeline import Picture
 
 # Names a listener knows, with a representative sRGB colour each; the nearest one names a colour.
@@ -78,13 +82,17 @@ def _and(items: list[str]) -> str:
 
 def alt_text(p: Picture, limits: TextLimits) -> str:
     """The picture described for a screen reader, within the service's limit (never empty)."""
-    img = Image.open(io.BytesIO(p.data))
-    img.load()
+    img = _still(p)
     colour = "black and white" if p.recipe.color == "bw" else colours_in_words(colour_names(img))
-    head = (
-        f"An abstract picture painted by a small random neural network (a CPPN), "
-        f"{p.width} by {p.height}: {structure(img, p)}; {colour}."
-    )
+    what = "An abstract picture painted by a small random neural network (a CPPN)"
+    if is_video(p.mime):
+        seconds = Form.parse(p.form).seconds if p.form.startswith("loop") else 0
+        length = f", {seconds:g} second{'' if seconds == 1 else 's'} long" if seconds else ""
+        what = (
+            "A looping animation of an abstract painting by a small random neural network "
+            f"(a CPPN){length}"
+        )
+    head = f"{what}, {p.width} by {p.height}: {structure(img, p)}; {colour}."
     recipe = f"Recipe: {describe_recipe(p.recipe)}."
     where = f" at the {p.placement}" if p.placement in ("top", "bottom") else ""
     quote = quote_line(p)
@@ -95,3 +103,15 @@ def alt_text(p: Picture, limits: TextLimits) -> str:
     room = limits.max_alt - len(head) - len(recipe) - 2
     return shorten(" ".join(x for x in (head, recipe, shorten(said, room, limits)) if x),
                    limits.max_alt, limits)  # fmt: skip
+
+
+def _still(p: Picture) -> Image.Image:
+    """The picture's pixels: the image, or an animation's first frame."""
+    if is_video(p.mime):
+        import av  # only for animations
+
+        with av.open(io.BytesIO(p.data)) as c:
+            return next(c.decode(video=0)).to_image()
+    img = Image.open(io.BytesIO(p.data))
+    img.load()
+    return img

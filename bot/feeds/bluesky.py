@@ -3,9 +3,10 @@
 Logins are limited per day, so the session is kept: saved in the store whenever it is created or
 refreshed, restored on start, refreshed by the client before it expires; the app password is used
 only when there is no session or it no longer works. Posts are app.bsky.feed.post records with
-the image (aspectRatio set, alt text always), the hashtags and mentions as facets, and a record
-key derived from the draft's key and time, so a repeated create names the same record. A 429 is
-RateLimited until the ratelimit-reset header's time.
+the image (aspectRatio set, alt text always) or, for an animation, the MP4 as an
+app.bsky.embed.video (its blob, alt text and aspect ratio), the hashtags and mentions as facets,
+and a record key derived from the draft's key and time, so a repeated create names the same
+record. A 429 is RateLimited until the ratelimit-reset header's time.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from atproto_client.exceptions import (
     RequestErrorBase,
     UnauthorizedError,
 )
+from atproto_client.models.utils import get_model_as_dict
 from atproto_core.exceptions import AtProtocolError
 
 from bot.feeds.config import FeedConfig
@@ -45,6 +47,7 @@ T = TypeVar("T")
 SESSION_KEY = "bluesky-session"  # feed_state: the exported session (tokens: keep the db private)
 POST = "app.bsky.feed.post"
 MAX_IMAGE_BYTES = 1_000_000
+MAX_VIDEO_BYTES = 100_000_000  # app.bsky.embed.video allows more; our loops are a few hundred KB
 RATE_LIMIT_GUESS_S = 60.0
 _TID_CHARS = "234567abcdefghijklmnopqrstuvwxyz"
 _EXPIRED = ("ExpiredToken", "InvalidToken", "AuthenticationRequired")
@@ -74,6 +77,7 @@ class BlueskyPoster:
         self.config, self.state = config, state
         self.limits = BLUESKY_LIMITS
         self.max_image_bytes = MAX_IMAGE_BYTES
+        self.max_video_bytes = MAX_VIDEO_BYTES
         self.me: Account | None = None
         self.logged_in = False
         self.logins = 0  # password logins by this process (Bluesky limits them per day)
@@ -170,12 +174,21 @@ class BlueskyPoster:
             up = draft.upload
             upload = client.com.atproto.repo.upload_blob
             blob = await self._call(upload, up.data, headers={"Content-Type": up.mime})
-            image = {
-                "alt": draft.alt or "An abstract picture painted by a neural network.",
-                "image": blob.blob.model_dump(by_alias=True, exclude_none=True),
-                "aspectRatio": {"width": up.width, "height": up.height},
-            }
-            record["embed"] = {"$type": "app.bsky.embed.images", "images": [image]}
+            alt = draft.alt or "An abstract picture painted by a neural network."
+            if up.video:
+                video = models.AppBskyEmbedVideo.Main(
+                    video=blob.blob, alt=alt,
+                    aspect_ratio=models.AppBskyEmbedDefs.AspectRatio(width=up.width,
+                                                                     height=up.height),
+                )  # fmt: skip
+                record["embed"] = get_model_as_dict(video)
+            else:
+                image = {
+                    "alt": alt,
+                    "image": blob.blob.model_dump(by_alias=True, exclude_none=True),
+                    "aspectRatio": {"width": up.width, "height": up.height},
+                }
+                record["embed"] = {"$type": "app.bsky.embed.images", "images": [image]}
         data = models.ComAtprotoRepoCreateRecord.Data(
             repo=me.id, collection=POST, record=record,
             rkey=record_key(draft.key, draft.at) if draft.at else None,

@@ -64,6 +64,7 @@ class _Offline:
             limits = replace(limits, max_text=config.max_chars)
         self.limits = limits
         self.max_image_bytes = 1_000_000 if config.service == "bluesky" else 16 * 1024 * 1024
+        self.max_video_bytes = 100_000_000 if config.service == "bluesky" else 99 * 1024 * 1024
 
 
 def _paint(spec: PaintSpec, device: str) -> Picture:

@@ -91,9 +91,9 @@ def daily_headline(day: date) -> str:
     return f"Piece of the day · {day.day} {day:%B %Y}"
 
 
-def reply_headline(handle: str) -> str:
+def reply_headline(handle: str, animation: bool = False) -> str:
     """The only account a reply names is the one who asked."""
-    return f"@{handle} here is your painting."
+    return f"@{handle} here is your {'animation' if animation else 'painting'}."
 
 
 def post_text(

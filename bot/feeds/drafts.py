@@ -1,5 +1,6 @@
 """A finished Picture as a Draft for one feed: fitted text, alt text, an image under the cap.
-Pure (Pillow on the picture's bytes): callers on the event loop run it in a thread."""
+An animation goes up as its MP4 (a video on the service), under the service's video limit.
+Pure (Pillow, PyAV on the picture's bytes): callers on the event loop run it in a thread."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def draft(
     return Draft(
         text=post_text(headline, picture, tags, poster.limits, permalink(site, picture.code)),
         key=key,
-        upload=fit(picture, poster.max_image_bytes),
+        upload=fit(picture, poster.max_image_bytes, poster.max_video_bytes),
         alt=alt_text(picture, poster.limits),
         reply_to=reply_to,
         at=at,

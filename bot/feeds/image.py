@@ -1,5 +1,6 @@
 """A picture's file made to fit a service's upload limit (Bluesky: 1,000,000 bytes): kept as it
-is when it fits, else JPEG at falling quality, then smaller, keeping its aspect ratio."""
+is when it fits, else JPEG at falling quality, then smaller, keeping its aspect ratio. An
+animation (an MP4 loop) goes up as it is, or is refused in one line when over the video limit."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from bot.errors import BotError
+from bot.errors import BotError, UserError
 from bot.pipeline import Picture
 
 QUALITIES = (90, 82, 74, 66)
@@ -23,9 +24,26 @@ class Upload:
     width: int
     height: int
 
+    @property
+    def video(self) -> bool:
+        return is_video(self.mime)
 
-def fit(p: Picture, max_bytes: int) -> Upload:
-    """The picture's bytes if they fit, else a JPEG under `max_bytes`."""
+
+def is_video(mime: str) -> bool:
+    return mime.startswith("video/")
+
+
+def fit(p: Picture, max_bytes: int, max_video_bytes: int | None = None) -> Upload:
+    """The picture's bytes if they fit, else a JPEG under `max_bytes`. An animation's bytes as
+    they are (never opened as an image): UserError when over `max_video_bytes`."""
+    if is_video(p.mime):
+        most = max_bytes if max_video_bytes is None else max_video_bytes
+        if len(p.data) > most:
+            raise UserError(
+                f"the animation is {len(p.data):,} bytes, more than the {most:,} this service "
+                "takes; ask for fewer seconds or a smaller size"
+            )
+        return Upload(p.data, p.mime, p.width, p.height)
     if len(p.data) <= max_bytes:
         return Upload(p.data, p.mime, p.width, p.height)
     img = Image.open(io.BytesIO(p.data)).convert("RGB")

@@ -3,7 +3,8 @@
 Rate limits are thrown, not slept on inside the library (`ratelimit_method="throw"`): a 429
 becomes RateLimited with the time the X-RateLimit-Reset header names, and the caller waits on
 the event loop. Media goes up through /api/v2/media; a 202 (still processing) is polled until
-the attachment has its URL. Every post carries the draft's key as its Idempotency-Key.
+the attachment has its URL; a video (an animation's MP4) is processed the same way, so it is
+waited on the same way. Every post carries the draft's key as its Idempotency-Key.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 API_VERSION = "4.3.0"  # what the client assumes (no version probe at start): media via /api/v2
 DEFAULT_IMAGE_BYTES = 16 * 1024 * 1024
+DEFAULT_VIDEO_BYTES = 99 * 1024 * 1024  # Mastodon's own default video_size_limit
 MEDIA_WAIT_S = 120.0  # how long an upload may stay "processing" before the post gives up
 RATE_LIMIT_GUESS_S = 60.0  # a 429 that names no reset time is waited out this long
 ORDER = {"direct": 0, "private": 1, "unlisted": 2, "public": 3}
@@ -62,6 +64,7 @@ class MastodonPoster:
         self.config = config
         self.limits: TextLimits = MASTODON_LIMITS
         self.max_image_bytes = DEFAULT_IMAGE_BYTES
+        self.max_video_bytes = DEFAULT_VIDEO_BYTES
         self.me: Account | None = None
         self.logged_in = False
         self.media_poll_s = media_poll_s
@@ -102,7 +105,7 @@ class MastodonPoster:
         await self._read_limits()
 
     async def _read_limits(self) -> None:
-        """The instance's post length and image size, when it says (else 500 characters)."""
+        """The instance's post length, image and video size, when it says (else 500 characters)."""
         try:
             info = await self._call(self.api.instance_v2)  # type: ignore[union-attr]
         except FeedError as e:
@@ -112,6 +115,7 @@ class MastodonPoster:
         chars = (conf.get("statuses") or {}).get("max_characters") or MASTODON_LIMITS.max_text
         media = conf.get("media_attachments") or {}
         self.max_image_bytes = int(media.get("image_size_limit") or DEFAULT_IMAGE_BYTES)
+        self.max_video_bytes = int(media.get("video_size_limit") or DEFAULT_VIDEO_BYTES)
         alt = int(media.get("description_limit") or MASTODON_LIMITS.max_alt)
         chars = self.config.max_chars or int(chars)
         self.limits = replace(MASTODON_LIMITS, max_text=chars, max_alt=alt)
@@ -142,11 +146,13 @@ class MastodonPoster:
         return Posted(str(status["id"]), status.get("url") or "")
 
     async def _processed(self, media: dict) -> dict:
-        """The attachment once processed: a 202 upload has no URL yet; ask again until it has."""
+        """The attachment once processed: a 202 upload (an image or a video) has no URL yet; ask
+        again until it has."""
         deadline, wait = time.monotonic() + MEDIA_WAIT_S, self.media_poll_s
         while media.get("url") is None:
             if time.monotonic() > deadline:
-                raise FeedError(f"feed {self.config.name}: the image is still processing")
+                what = media.get("type") or "media"
+                raise FeedError(f"feed {self.config.name}: the {what} is still processing")
             await asyncio.sleep(wait)
             wait = min(wait * 2, 5.0)
             media = await self._call(self._api().media, media["id"])

@@ -1,8 +1,9 @@
-"""Painting on request: `@bot paint layers:16` mentions, each answered exactly once.
+"""Painting on request: `@bot paint layers:16` mentions (and replay, animate, blend: VERBS in
+bot/feeds/requests.py), each answered exactly once; an animation is answered with its MP4.
 
 Each mention is claimed in SQLite before anything is done with it, so a mention seen twice (the
 same notification again, a restart) is answered once. Mentions from accounts flagged as bots and
-from the bot itself are ignored; a mention that asks for nothing (no `paint` or `replay`) gets no
+from the bot itself are ignored; a mention that asks for nothing (no verb) gets no
 answer; bad options get one short reply naming what was wrong. The reply names only the person
 who asked. A mention claimed but not answered before a crash is looked for among our replies on
 the start after; its render, re-queued by the queue, is answered through on_done.
@@ -20,6 +21,7 @@ from bot.cooldown import Cooldown
 from bot.errors import BotError, UserError
 from bot.feeds.content import error_reply, reply_headline
 from bot.feeds.drafts import draft
+from bot.feeds.image import is_video
 from bot.feeds.poster import Account, Draft, Mention, Poster, RateLimited, feed_owner
 from bot.feeds.requests import parse_request
 from bot.jobs import Priority, RenderQueue
@@ -82,7 +84,8 @@ class MentionResponder:
             return
         try:
             # A seed nobody chose is re-drawn past dull pictures (small previews): off the loop.
-            spec = await asyncio.to_thread(parse_request, m.text, self.poster.max_image_bytes)
+            spec = await asyncio.to_thread(parse_request, m.text, self.poster.max_image_bytes,
+                                           self.poster.max_video_bytes)  # fmt: skip
         except UserError as e:
             await self._reply_error(m, str(e))
             return
@@ -128,10 +131,14 @@ class MentionResponder:
         row = await self.feeds.mention(self.name, m.id)
         if row is None or row.status != "claimed":
             return
-        headline = reply_headline(m.author.handle)
+        headline = reply_headline(m.author.handle, is_video(picture.mime))
         key = mention_key(self.name, m.id)
-        post = await asyncio.to_thread(draft, self.poster, picture, headline, key,
-                                       row.claimed_at, m, site=self.site)  # fmt: skip
+        try:
+            post = await asyncio.to_thread(draft, self.poster, picture, headline, key,
+                                           row.claimed_at, m, site=self.site)  # fmt: skip
+        except UserError as e:  # an animation over the service's video limit: said, not dropped
+            await self._reply_error(m, str(e))
+            return
         await self._post(m, post, render_id)
 
     async def _reply_error(self, m: Mention, message: str) -> None:

@@ -55,8 +55,9 @@ class Mention:
 
 @dataclass(frozen=True)
 class Draft:
-    """What to post: text, picture and its alt text, a reply target, an idempotency key (the
-    same key asks the service for the same post: Mastodon's Idempotency-Key, Bluesky's rkey)."""
+    """What to post: text, picture (or looping video: upload.video) and its alt text, a reply
+    target, an idempotency key (the same key asks the service for the same post: Mastodon's
+    Idempotency-Key, Bluesky's rkey)."""
 
     text: str
     key: str
@@ -83,6 +84,7 @@ class Poster(Protocol):
     config: FeedConfig
     limits: TextLimits  # how long a post and its alt text may be
     max_image_bytes: int
+    max_video_bytes: int  # an animation (MP4) over this is refused in one line
     me: Account | None  # the bot's own account, once logged in
     logged_in: bool
 
