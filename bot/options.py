@@ -262,7 +262,7 @@ def animate_job(
     return PaintSpec(recipe, byte_limit=byte_limit, form=loop)
 
 
-def blend_job(a: str, b: str, byte_limit: int, t: float | None = None) -> PaintSpec:
+def blend_job(a: str, b: str, byte_limit: int, *, t: float | None = None) -> PaintSpec:
     """/blend: `a` with its weights t of the way to `b`'s (the same network, another seed)."""
     return PaintSpec(blend(parse_code(a), parse_code(b), 0.5 if t is None else t),
                      byte_limit=byte_limit)  # fmt: skip

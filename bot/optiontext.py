@@ -38,13 +38,18 @@ def option_kinds(pairs: typing.Iterable[tuple[str, object]]) -> dict[str, type]:
     return out
 
 
+def job_options(job: typing.Callable) -> dict[str, type]:
+    """A job function's options (its keyword-only parameters) and their types."""
+    hints = typing.get_type_hints(job)
+    return option_kinds(
+        (p.name, hints[p.name])
+        for p in inspect.signature(job).parameters.values()
+        if p.kind == p.KEYWORD_ONLY
+    )
+
+
 PAINT_OPTIONS = option_kinds(typing.get_type_hints(PaintOptions).items())
-_replay_hints = typing.get_type_hints(replay_job)
-REPLAY_OPTIONS = option_kinds(
-    (p.name, _replay_hints[p.name])
-    for p in inspect.signature(replay_job).parameters.values()
-    if p.kind == p.KEYWORD_ONLY
-)
+REPLAY_OPTIONS = job_options(replay_job)
 assert set(PAINT_OPTIONS) == {f.name for f in fields(PaintOptions)}
 
 

@@ -111,7 +111,7 @@ def _reseeded(code: str, seed: int) -> str:
          lambda: animate_job(CODE, LIMIT, seconds=1.0, fps=6, size="small")),
         (f"@cppn ANIMATE {CODE}", lambda: animate_job(CODE, LIMIT)),
         (f"@cppn blend {CODE} {_reseeded(CODE, 7)} t:0.3",
-         lambda: blend_job(CODE, _reseeded(CODE, 7), LIMIT, 0.3)),
+         lambda: blend_job(CODE, _reseeded(CODE, 7), LIMIT, t=0.3)),
         (f"@cppn blend {CODE} {_reseeded(CODE, 7)}",
          lambda: blend_job(CODE, _reseeded(CODE, 7), LIMIT)),
     ],

@@ -86,7 +86,8 @@ def alt_text(p: Picture, limits: TextLimits) -> str:
     colour = "black and white" if p.recipe.color == "bw" else colours_in_words(colour_names(img))
     what = "An abstract picture painted by a small random neural network (a CPPN)"
     if is_video(p.mime):
-        seconds = Form.parse(p.form).seconds if p.form.startswith("loop") else 0
+        form = Form.parse(p.form)
+        seconds = form.seconds if form.kind == "loop" else 0
         length = f", {seconds:g} second{'' if seconds == 1 else 's'} long" if seconds else ""
         what = (
             "A looping animation of an abstract painting by a small random neural network "

@@ -31,6 +31,7 @@ from atproto_core.exceptions import AtProtocolError
 
 from bot.feeds.config import FeedConfig
 from bot.feeds.content import BLUESKY_LIMITS, Facet, facets
+from bot.feeds.image import MEDIA_LIMITS
 from bot.feeds.poster import (
     Account,
     Draft,
@@ -46,8 +47,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 SESSION_KEY = "bluesky-session"  # feed_state: the exported session (tokens: keep the db private)
 POST = "app.bsky.feed.post"
-MAX_IMAGE_BYTES = 1_000_000
-MAX_VIDEO_BYTES = 100_000_000  # app.bsky.embed.video allows more; our loops are a few hundred KB
 RATE_LIMIT_GUESS_S = 60.0
 _TID_CHARS = "234567abcdefghijklmnopqrstuvwxyz"
 _EXPIRED = ("ExpiredToken", "InvalidToken", "AuthenticationRequired")
@@ -76,8 +75,8 @@ class BlueskyPoster:
     def __init__(self, config: FeedConfig, state: StateStore) -> None:
         self.config, self.state = config, state
         self.limits = BLUESKY_LIMITS
-        self.max_image_bytes = MAX_IMAGE_BYTES
-        self.max_video_bytes = MAX_VIDEO_BYTES
+        self.max_image_bytes = MEDIA_LIMITS["bluesky"].image
+        self.max_video_bytes = MEDIA_LIMITS["bluesky"].video
         self.me: Account | None = None
         self.logged_in = False
         self.logins = 0  # password logins by this process (Bluesky limits them per day)

@@ -22,6 +22,7 @@ from bot.errors import UserError
 from bot.feeds.config import FeedConfig
 from bot.feeds.content import BLUESKY_LIMITS, MASTODON_LIMITS, daily_headline
 from bot.feeds.drafts import draft
+from bot.feeds.image import MEDIA_LIMITS
 from bot.pipeline import PaintSpec, Picture, Pipeline
 from bot.schedule import zone
 from bot.settings import Settings
@@ -63,8 +64,8 @@ class _Offline:
         if config.max_chars:
             limits = replace(limits, max_text=config.max_chars)
         self.limits = limits
-        self.max_image_bytes = 1_000_000 if config.service == "bluesky" else 16 * 1024 * 1024
-        self.max_video_bytes = 100_000_000 if config.service == "bluesky" else 99 * 1024 * 1024
+        self.max_image_bytes = MEDIA_LIMITS[config.service].image
+        self.max_video_bytes = MEDIA_LIMITS[config.service].video
 
 
 def _paint(spec: PaintSpec, device: str) -> Picture:

@@ -18,6 +18,20 @@ MIN_SIDE = 64
 
 
 @dataclass(frozen=True)
+class MediaLimits:
+    """A service's upload limits in bytes, when it does not say its own."""
+
+    image: int
+    video: int
+
+
+MEDIA_LIMITS = {
+    "mastodon": MediaLimits(16 * 1024 * 1024, 99 * 1024 * 1024),  # Mastodon's own defaults
+    "bluesky": MediaLimits(1_000_000, 100_000_000),  # our loops are a few hundred KB
+}
+
+
+@dataclass(frozen=True)
 class Upload:
     data: bytes
     mime: str

@@ -28,6 +28,7 @@ from mastodon import (
 
 from bot.feeds.config import FeedConfig
 from bot.feeds.content import MASTODON_LIMITS, TextLimits
+from bot.feeds.image import MEDIA_LIMITS
 from bot.feeds.poster import (
     Account,
     Draft,
@@ -42,8 +43,7 @@ from bot.feeds.poster import (
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 API_VERSION = "4.3.0"  # what the client assumes (no version probe at start): media via /api/v2
-DEFAULT_IMAGE_BYTES = 16 * 1024 * 1024
-DEFAULT_VIDEO_BYTES = 99 * 1024 * 1024  # Mastodon's own default video_size_limit
+DEFAULTS = MEDIA_LIMITS["mastodon"]  # until the instance says its own
 MEDIA_WAIT_S = 120.0  # how long an upload may stay "processing" before the post gives up
 RATE_LIMIT_GUESS_S = 60.0  # a 429 that names no reset time is waited out this long
 ORDER = {"direct": 0, "private": 1, "unlisted": 2, "public": 3}
@@ -63,8 +63,8 @@ class MastodonPoster:
     def __init__(self, config: FeedConfig, media_poll_s: float = 0.5) -> None:
         self.config = config
         self.limits: TextLimits = MASTODON_LIMITS
-        self.max_image_bytes = DEFAULT_IMAGE_BYTES
-        self.max_video_bytes = DEFAULT_VIDEO_BYTES
+        self.max_image_bytes = DEFAULTS.image
+        self.max_video_bytes = DEFAULTS.video
         self.me: Account | None = None
         self.logged_in = False
         self.media_poll_s = media_poll_s
@@ -114,8 +114,8 @@ class MastodonPoster:
         conf = info.get("configuration") or {}
         chars = (conf.get("statuses") or {}).get("max_characters") or MASTODON_LIMITS.max_text
         media = conf.get("media_attachments") or {}
-        self.max_image_bytes = int(media.get("image_size_limit") or DEFAULT_IMAGE_BYTES)
-        self.max_video_bytes = int(media.get("video_size_limit") or DEFAULT_VIDEO_BYTES)
+        self.max_image_bytes = int(media.get("image_size_limit") or DEFAULTS.image)
+        self.max_video_bytes = int(media.get("video_size_limit") or DEFAULTS.video)
         alt = int(media.get("description_limit") or MASTODON_LIMITS.max_alt)
         chars = self.config.max_chars or int(chars)
         self.limits = replace(MASTODON_LIMITS, max_text=chars, max_alt=alt)

@@ -10,17 +10,13 @@ Plain functions, no discord.py.
 
 from __future__ import annotations
 
-import inspect
-import typing
-from collections.abc import Callable
-
 from bot.errors import UserError
 from bot.options import PaintOptions, animate_job, blend_job, paint_job, replay_job
 from bot.optiontext import (
     OPTION_WORD,
     PAINT_OPTIONS,
     REPLAY_OPTIONS,
-    option_kinds,
+    job_options,
     parse_options,
     split_words,
 )
@@ -38,18 +34,8 @@ __all__ = [
 ]
 
 
-def _options(job: Callable[..., PaintSpec]) -> dict[str, type]:
-    """A job function's options: its parameters with a default, their types from its hints."""
-    hints = typing.get_type_hints(job)
-    return option_kinds(
-        (p.name, hints[p.name])
-        for p in inspect.signature(job).parameters.values()
-        if p.default is not p.empty
-    )
-
-
-ANIMATE_OPTIONS = _options(animate_job)
-BLEND_OPTIONS = _options(blend_job)
+ANIMATE_OPTIONS = job_options(animate_job)
+BLEND_OPTIONS = job_options(blend_job)
 
 # Each verb: the codes it needs first (their names), and an example. The one list: the verbs a
 # mention understands, their usage lines and "needs a code" errors are all built from it.

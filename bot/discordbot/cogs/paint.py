@@ -253,7 +253,7 @@ class PaintCog(commands.Cog):
         t: app_commands.Range[float, 0.0, 1.0] | None = None,
     ) -> None:
         await self.painter.paint(
-            interaction, lambda limit: blend_job(a, b, limit, t), title="Blend"
+            interaction, lambda limit: blend_job(a, b, limit, t=t), title="Blend"
         )
 
     @app_commands.command(name="queue", description="Your paintings in the queue, and its length")
